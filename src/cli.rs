@@ -1,0 +1,38 @@
+//! The command line: argument parsing and dispatch.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::commands::{self, EXIT_ERROR};
+
+/// Partner programs as configuration-as-code: validate partner records and program terms,
+/// evaluate tiers and entitlements, review the effect of changes, publish the directory.
+#[derive(Debug, Parser)]
+#[command(name = "partnerctl", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Check(commands::check::CheckArgs),
+    Schema(commands::schema::SchemaArgs),
+}
+
+/// Parse the arguments, run the command and map failures to exit status 2.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Check(a) => commands::check::run(a),
+        Command::Schema(a) => commands::schema::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}

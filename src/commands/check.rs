@@ -1,0 +1,65 @@
+//! `partnerctl check`
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
+use crate::dataset::Dataset;
+use crate::render::diagnostics;
+
+/// Validate partner and program files: TOML syntax, the JSON schemas, and the rules across files.
+///
+/// Every problem is reported with a code, file, line and column, the field path, a message and a
+/// hint. Exit status: 0 when all files are valid (warnings allowed), 1 when any error was found,
+/// 2 on usage or internal errors.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    source: SourceArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    format: CheckFormat,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Source snippets with carets, like rustc (colors only on a terminal; NO_COLOR respected).
+    Human,
+    /// A stable JSON report (see README).
+    Json,
+    /// GitHub Actions workflow commands, so problems land on their lines in a pull request.
+    Github,
+}
+
+/// Run `check`.
+pub fn run(args: &CheckArgs) -> CmdResult {
+    let repo = args.source.open()?;
+    let snap = repo.snapshot(&args.source.side())?;
+    let ds = Dataset::from_snapshot(&snap);
+    let diags = ds.diagnostics();
+    let checked = ds.programs.len() + ds.partners.len() + snap.problems.len();
+    let mut buf = super::stdout_buffer();
+    match args.format {
+        CheckFormat::Human => {
+            let sources: BTreeMap<String, String> = ds
+                .programs
+                .iter()
+                .map(|f| (f.path.clone(), f.text.clone()))
+                .chain(ds.partners.iter().map(|f| (f.path.clone(), f.text.clone())))
+                .filter_map(|(p, t)| t.map(|t| (p, t)))
+                .collect();
+            diagnostics::human(&mut buf, &diags, &sources)?;
+            writeln!(buf, "{}", diagnostics::summary(&diags, checked))?;
+        }
+        CheckFormat::Json => diagnostics::json(&mut buf, &diags, checked)?,
+        CheckFormat::Github => diagnostics::github(&mut buf, &diags)?,
+    }
+    super::emit(buf.as_slice())?;
+    Ok(ExitCode::from(if ds.has_errors() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    }))
+}

@@ -1,0 +1,126 @@
+//! A loaded snapshot: every program and partner file, parsed in parallel, plus the problems found.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::load::{self, FileKind, Loaded};
+use crate::model::scalar::Date;
+use crate::model::{Partner, Program};
+use crate::source::Snapshot;
+
+/// Everything read from one side.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Program files, sorted by path.
+    pub programs: Vec<Loaded<Program>>,
+    /// Partner files, sorted by path.
+    pub partners: Vec<Loaded<Partner>>,
+    /// Problems not tied to a loaded file (symlinks, oversized files).
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Dataset {
+    /// Load and validate every file of a snapshot.
+    pub fn from_snapshot(snap: &Snapshot) -> Dataset {
+        let (programs, partners): (Vec<_>, Vec<_>) = snap
+            .files
+            .iter()
+            .filter_map(|f| FileKind::of_path(&f.path).map(|k| (k, f)))
+            .partition(|(k, _)| *k == FileKind::Program);
+        let programs: Vec<Loaded<Program>> = programs
+            .par_iter()
+            .map(|(_, f)| load::load_program(f))
+            .collect();
+        let partners: Vec<Loaded<Partner>> = partners
+            .par_iter()
+            .map(|(_, f)| load::load_partner(f))
+            .collect();
+        let mut ds = Dataset {
+            programs,
+            partners,
+            problems: snap.problems.clone(),
+        };
+        crate::validate::validate(&mut ds);
+        ds
+    }
+
+    /// All diagnostics, sorted.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all: Vec<Diagnostic> = self.problems.clone();
+        all.extend(
+            self.programs
+                .iter()
+                .flat_map(|f| f.diagnostics.iter().cloned()),
+        );
+        all.extend(
+            self.partners
+                .iter()
+                .flat_map(|f| f.diagnostics.iter().cloned()),
+        );
+        diagnostic::sort(&mut all);
+        all
+    }
+
+    /// Whether any error was found.
+    pub fn has_errors(&self) -> bool {
+        let err = |d: &Diagnostic| d.severity == Severity::Error;
+        self.problems.iter().any(err)
+            || self.programs.iter().any(|f| f.diagnostics.iter().any(err))
+            || self.partners.iter().any(|f| f.diagnostics.iter().any(err))
+    }
+
+    /// The program catalog: every valid program version by id.
+    pub fn catalog(&self) -> Catalog<'_> {
+        let mut versions: BTreeMap<&str, Vec<&Program>> = BTreeMap::new();
+        for f in &self.programs {
+            if let (Some(p), false) = (
+                &f.record,
+                f.diagnostics.iter().any(|d| d.severity == Severity::Error),
+            ) {
+                versions.entry(p.id.as_str()).or_default().push(p);
+            }
+        }
+        for v in versions.values_mut() {
+            v.sort_by_key(|p| p.effective_from);
+        }
+        Catalog { versions }
+    }
+}
+
+/// Valid program versions by program id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog<'a> {
+    /// Versions of each program, oldest first.
+    pub versions: BTreeMap<&'a str, Vec<&'a Program>>,
+}
+
+impl<'a> Catalog<'a> {
+    /// The terms of `id` in effect on `date`: the latest version effective on or before it.
+    pub fn terms(&self, id: &str, date: Date) -> Option<&'a Program> {
+        self.versions
+            .get(id)?
+            .iter()
+            .rev()
+            .find(|p| p.effective_from <= date)
+            .copied()
+    }
+    /// Every version of `id`.
+    pub fn all_versions(&self, id: &str) -> &[&'a Program] {
+        self.versions.get(id).map_or(&[], Vec::as_slice)
+    }
+    /// Dates on which some program's terms change, after `from` and up to `until`.
+    pub fn changes_between(&self, from: Date, until: Date) -> Vec<Date> {
+        let mut v: Vec<Date> = self
+            .versions
+            .values()
+            .flatten()
+            .map(|p| p.effective_from)
+            .filter(|d| *d > from && *d <= until)
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+}

@@ -1,0 +1,14 @@
+//! partnerctl: partner programs as configuration-as-code.
+//!
+//! Data flows one way: [`source`] → [`load`] → [`validate`] → [`evaluate`] → diff → render.
+
+pub mod cli;
+pub mod commands;
+pub mod dataset;
+pub mod diagnostic;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod schema;
+pub mod source;
+pub mod validate;

@@ -1,0 +1,330 @@
+//! The partner record: `partners/<id>.toml`.
+//!
+//! Only [`PublicProfile`] may ever be published; everything else (registration, contacts,
+//! revenue, projects, trainings, certifications, access grants, approvals) is confidential.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::scalar::{Currency, Date, Id, Money, Month, Period};
+use super::ApiVersion;
+
+/// The `kind` of a partner record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PartnerKind {
+    /// A partner record.
+    Partner,
+}
+
+/// A partner: who they are, which programs they belong to, and the facts their tiers are judged on.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "partnerctl partner record")]
+pub struct Partner {
+    /// File format version.
+    pub api_version: ApiVersion,
+    /// Always `"Partner"`.
+    pub kind: PartnerKind,
+    /// Stable identifier; must equal the file name without `.toml`.
+    pub id: Id,
+    /// The registered legal name (confidential: the directory shows `profile.display_name`).
+    #[schemars(length(min = 1, max = 200))]
+    pub legal_name: String,
+    /// Company registration numbers (confidential).
+    #[serde(default)]
+    pub registration: Registration,
+    /// The public profile: the only part of a record that may be published.
+    pub profile: PublicProfile,
+    /// People to contact at the partner (confidential).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    /// Program memberships.
+    #[serde(default)]
+    pub memberships: Vec<Membership>,
+    /// Booked revenue with the vendor (confidential).
+    #[serde(default)]
+    pub revenue: Vec<MoneyEntry>,
+    /// Monthly recurring revenue per month (confidential).
+    #[serde(default)]
+    pub recurring_revenue: Vec<RecurringEntry>,
+    /// Volume of the vendor's products the partner manages for customers (confidential).
+    #[serde(default)]
+    pub managed_volume: Vec<MoneyEntry>,
+    /// Realized customer projects (confidential).
+    #[serde(default)]
+    pub projects: Vec<Project>,
+    /// Trainings attended, per person (confidential).
+    #[serde(default)]
+    pub trainings: Vec<Training>,
+    /// Certifications held, per person (confidential).
+    #[serde(default)]
+    pub certifications: Vec<Certification>,
+    /// Access that customers have granted the partner (confidential).
+    #[serde(default)]
+    pub access_grants: Vec<AccessGrant>,
+    /// Manual approvals and overrides by the vendor (confidential).
+    #[serde(default)]
+    pub approvals: Vec<Approval>,
+}
+
+/// Company registration; a partner counts as a registered company when any number is present.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    /// Commercial register entry, e.g. "HRB 12345, Amtsgericht Münster" or a Swiss UID.
+    pub commercial_register: Option<String>,
+    /// French SIRET number (14 digits).
+    #[schemars(regex(pattern = r"^[0-9]{14}$"))]
+    pub siret: Option<String>,
+    /// VAT identification number, e.g. "DE123456789".
+    #[schemars(regex(pattern = r"^[A-Z]{2}[0-9A-Za-z+*.]{2,13}$"))]
+    pub vat_id: Option<String>,
+    /// Another equivalent register, described.
+    pub other_register: Option<String>,
+}
+
+impl Registration {
+    /// Whether any registration number is present.
+    pub fn is_registered(&self) -> bool {
+        [
+            &self.commercial_register,
+            &self.siret,
+            &self.vat_id,
+            &self.other_register,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()))
+    }
+}
+
+/// The public profile. Every field here may appear in the public directory.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicProfile {
+    /// Name shown publicly.
+    #[schemars(length(min = 1, max = 120))]
+    pub display_name: String,
+    /// Public website (http or https).
+    #[schemars(regex(pattern = r"^https?://[^\s]+$"), length(max = 300))]
+    pub website: Option<String>,
+    /// Logo file, relative to the repository root (PNG, JPEG or SVG).
+    #[schemars(length(max = 200))]
+    pub logo: Option<String>,
+    /// Short public description.
+    #[schemars(length(max = 2000))]
+    pub description: Option<String>,
+    /// Country of the head office, ISO 3166-1 alpha-2 ("DE").
+    #[schemars(regex(pattern = r"^[A-Z]{2}$"))]
+    pub country: String,
+    /// Regions served, free text ("NRW", "Romandie").
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Languages spoken, ISO 639-1 ("de", "en").
+    #[serde(default)]
+    pub languages: Vec<LanguageCode>,
+    /// Services offered ("consulting", "hosting", …).
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+/// An ISO 639-1 language code.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(transparent)]
+pub struct LanguageCode(#[schemars(regex(pattern = r"^[a-z]{2}$"))] pub String);
+
+/// A contact person (confidential).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// Full name.
+    pub name: String,
+    /// Role, e.g. "Partner manager".
+    pub role: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
+/// Membership in one program.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    /// The program id (a file under `programs/`).
+    pub program: Id,
+    /// The track the partner is judged in, for programs with tracks.
+    pub track: Option<Id>,
+    /// Partner types the partner holds, for programs with partner types (several allowed).
+    #[serde(default)]
+    pub types: Vec<Id>,
+    /// Date the partner contract was signed and started.
+    pub contract_start: Option<Date>,
+    /// Date the contract ends; absent for open-ended contracts.
+    pub contract_end: Option<Date>,
+    /// Obligations of the program and whether the partner fulfils them.
+    #[serde(default)]
+    pub obligations: BTreeMap<Id, bool>,
+}
+
+/// An amount booked with a product line, on a date or for a period (revenue or managed volume).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MoneyEntry {
+    /// The program whose product line this is.
+    pub program: Id,
+    /// Product line, as defined by the program.
+    pub product_line: Id,
+    /// Booking date (give either `date` or `period`).
+    pub date: Option<Date>,
+    /// Booking period (give either `date` or `period`).
+    pub period: Option<Period>,
+    /// Currency of `amount`; never converted.
+    pub currency: Currency,
+    /// The amount.
+    pub amount: Money,
+    /// Free-text note.
+    pub note: Option<String>,
+}
+
+impl MoneyEntry {
+    /// The days the entry covers: its date, or its period.
+    pub fn span(&self) -> Option<(Date, Date)> {
+        match (self.date, self.period) {
+            (Some(d), None) => Some((d, d)),
+            (None, Some(p)) => Some((p.start, p.end)),
+            _ => None,
+        }
+    }
+}
+
+/// Monthly recurring revenue of a product line in one month.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecurringEntry {
+    /// The program whose product line this is.
+    pub program: Id,
+    /// Product line, as defined by the program.
+    pub product_line: Id,
+    /// The month.
+    pub month: Month,
+    /// Currency of `amount`; never converted.
+    pub currency: Currency,
+    /// Recurring revenue in that month.
+    pub amount: Money,
+}
+
+/// A realized customer project.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// The program the project counts for.
+    pub program: Id,
+    /// Project name.
+    pub name: String,
+    /// Customer name.
+    pub customer: Option<String>,
+    /// Date the project was completed.
+    pub completed: Date,
+}
+
+/// A training a person attended.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Training {
+    /// The program offering the training.
+    pub program: Id,
+    /// Person who attended (name or pseudonym).
+    pub person: String,
+    /// Training kind, as defined by the program.
+    pub kind: Id,
+    /// Date attended.
+    pub date: Date,
+}
+
+/// A certification a person holds.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Certification {
+    /// The program issuing the certification.
+    pub program: Id,
+    /// Person certified (name or pseudonym).
+    pub person: String,
+    /// Certification kind, as defined by the program.
+    pub kind: Id,
+    /// Date obtained; validity runs from here.
+    pub date: Date,
+}
+
+/// How much of a customer's account the customer lets the partner manage.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum AccessLevel {
+    /// Chosen products only; cannot order or renew.
+    Restricted,
+    /// All products; may order and renew.
+    Full,
+}
+
+/// Whose means of payment settle orders under full access.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum PaymentMeans {
+    /// The customer pays; the partner earns cashback.
+    Customer,
+    /// The partner pays and gets reseller discounts directly.
+    Partner,
+}
+
+/// Access a customer has granted the partner.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccessGrant {
+    /// The program (vendor) the customer account lives with.
+    pub program: Id,
+    /// The customer's account identifier at the vendor.
+    pub customer: String,
+    /// Restricted or full access.
+    pub access: AccessLevel,
+    /// Product lines managed (restricted access).
+    #[serde(default)]
+    pub products: Vec<Id>,
+    /// Means of payment (full access only).
+    pub payment: Option<PaymentMeans>,
+    /// Date access was granted.
+    pub since: Option<Date>,
+}
+
+/// A manual decision by the vendor: grant a status, override the tier, or waive a requirement.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// The program.
+    pub program: Id,
+    /// Status granted (e.g. "managed-service-partner").
+    pub status: Option<Id>,
+    /// Tier the partner is set to regardless of requirements.
+    pub tier: Option<Id>,
+    /// Requirement waived.
+    pub requirement: Option<Id>,
+    /// Who approved.
+    pub approved_by: String,
+    /// When.
+    pub date: Date,
+    /// Why.
+    pub reason: String,
+    /// The approval no longer counts from this date on.
+    pub expires: Option<Date>,
+}
+
+impl Approval {
+    /// Whether the approval counts on `date`.
+    pub fn active_on(&self, date: Date) -> bool {
+        self.date <= date && self.expires.is_none_or(|e| date < e)
+    }
+}

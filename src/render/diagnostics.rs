@@ -1,0 +1,180 @@
+//! Diagnostic renderers: human (rustc-style snippets), JSON and GitHub workflow commands.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Render diagnostics like rustc: message, location, source snippet with a caret, hint.
+/// `sources` maps file paths to their text.
+pub fn human(
+    out: &mut dyn termcolor::WriteColor,
+    diags: &[Diagnostic],
+    sources: &BTreeMap<String, String>,
+) -> std::io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let mut ids = BTreeMap::new();
+    for d in diags {
+        if !ids.contains_key(d.file.as_str()) {
+            let text = sources.get(&d.file).cloned().unwrap_or_default();
+            ids.insert(d.file.as_str(), files.add(d.file.clone(), text));
+        }
+    }
+    let config = term::Config::default();
+    for d in diags {
+        let mut cs = match d.severity {
+            Severity::Error => CsDiagnostic::error(),
+            Severity::Warning => CsDiagnostic::warning(),
+        }
+        .with_code(d.code)
+        .with_message(&d.message);
+        let id = ids[d.file.as_str()];
+        match &d.span {
+            Some(span) => {
+                let label = Label::primary(id, span.clone());
+                cs = cs.with_labels(vec![match &d.path {
+                    Some(p) => label.with_message(p.clone()),
+                    None => label,
+                }]);
+            }
+            None => cs = cs.with_notes(vec![format!("in {}", d.file)]),
+        }
+        if let Some(h) = &d.hint {
+            cs.notes.push(format!("hint: {h}"));
+        }
+        term::emit(out, &config, &files, &cs).map_err(std::io::Error::other)?;
+    }
+    Ok(())
+}
+
+/// One line summarizing counts: `2 errors, 1 warning in 3 files (40 files checked)`.
+pub fn summary(diags: &[Diagnostic], files_checked: usize) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diags.len() - errors;
+    let files: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.file.as_str()).collect();
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("{n} {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
+    if diags.is_empty() {
+        format!("{} checked, all valid", plural(files_checked, "file"))
+    } else {
+        format!(
+            "{}, {} in {} ({} checked)",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+            plural(files.len(), "file"),
+            plural(files_checked, "file")
+        )
+    }
+}
+
+/// The JSON report of `check --format json`.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    /// Format version of this report.
+    pub version: u32,
+    /// Whether no error was found.
+    pub valid: bool,
+    /// Number of data files checked.
+    pub files_checked: usize,
+    /// Error count.
+    pub errors: usize,
+    /// Warning count.
+    pub warnings: usize,
+    /// The diagnostics, sorted by file and position.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Render the JSON report.
+pub fn json(
+    out: &mut dyn Write,
+    diags: &[Diagnostic],
+    files_checked: usize,
+) -> std::io::Result<()> {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let report = JsonReport {
+        version: 1,
+        valid: errors == 0,
+        files_checked,
+        errors,
+        warnings: diags.len() - errors,
+        diagnostics: diags,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    writeln!(out)
+}
+
+/// Escape the message part of a workflow command.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a property value of a workflow command.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Render GitHub Actions workflow commands so each problem lands on its line in the PR diff.
+pub fn github(out: &mut dyn Write, diags: &[Diagnostic]) -> std::io::Result<()> {
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut props = vec![format!("file={}", escape_property(&d.file))];
+        if let (Some(s), Some(e)) = (d.start, d.end) {
+            props.push(format!("line={}", s.line));
+            props.push(format!("col={}", s.column));
+            props.push(format!("endLine={}", e.line));
+            props.push(format!("endColumn={}", e.column));
+        }
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("partnerctl {}", d.code))
+        ));
+        let mut msg = d.message.clone();
+        if let Some(p) = &d.path {
+            msg = format!("{p}: {msg}");
+        }
+        if let Some(h) = &d.hint {
+            msg.push_str(&format!("\nhint: {h}"));
+        }
+        writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_properties_and_data() {
+        let mut d = Diagnostic::error("bad-enum", "partners/a,b:c.toml", "100% wrong\nreally");
+        d.start = Some(crate::diagnostic::LineCol { line: 3, column: 5 });
+        d.end = Some(crate::diagnostic::LineCol { line: 3, column: 9 });
+        let mut out = Vec::new();
+        github(&mut out, &[d]).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "::error file=partners/a%2Cb%3Ac.toml,line=3,col=5,endLine=3,endColumn=9,title=partnerctl bad-enum::100%25 wrong%0Areally\n"
+        );
+    }
+}

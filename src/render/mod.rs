@@ -1,0 +1,3 @@
+//! Renderers: pure functions from results to text.
+
+pub mod diagnostics;
