@@ -1,3 +1,5 @@
 //! Renderers: pure functions from results to text.
 
 pub mod diagnostics;
+pub mod eval;
+pub mod markdown;

@@ -1,0 +1,1479 @@
+//! Evaluation: a pure function of (partner facts, program terms, as-of date) → tiers, requirement
+//! traces with actual vs required values, the gap to the next tier, entitlements, fees and warnings.
+//! All arithmetic is exact (`Decimal`); thresholds are inclusive; currencies are never converted.
+
+pub mod time;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::model::partner::{Membership, Partner};
+use crate::model::program::{
+    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Program,
+    Requirement,
+};
+use crate::model::scalar::{format_amount, Currency, Date, Id, Month};
+use time::{review_period, window_span, ReviewPeriod, Span};
+
+/// Days ahead in which an expiring certification or approval is worth a warning.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+
+/// A measured or required value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Quantity {
+    /// A count.
+    Count(u64),
+    /// No upper limit (an open-ended contract).
+    Unlimited,
+    /// Money per currency (serialized with exactly two decimals).
+    Money(#[serde(serialize_with = "two_decimals")] BTreeMap<Currency, Decimal>),
+    /// A yes/no fact.
+    Flag(bool),
+    /// A points score (serialized with exactly two decimals).
+    Points(#[serde(serialize_with = "two_decimals_one")] Decimal),
+    /// Nothing to measure (combinations).
+    None,
+}
+
+fn two_decimals<S: serde::Serializer>(
+    m: &BTreeMap<Currency, Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (c, v) in m {
+        map.serialize_entry(c, &format!("{:.2}", v.round_dp(2)))?;
+    }
+    map.end()
+}
+
+fn two_decimals_one<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_args!("{:.2}", v.round_dp(2)))
+}
+
+impl Quantity {
+    /// Human rendering: `3`, `1,999.99 EUR`, `yes`.
+    pub fn display(&self) -> String {
+        match self {
+            Quantity::Count(n) => n.to_string(),
+            Quantity::Unlimited => "open-ended".into(),
+            Quantity::Money(m) if m.is_empty() => "0.00".into(),
+            Quantity::Money(m) => m
+                .iter()
+                .map(|(c, a)| format!("{} {c}", format_amount(*a)))
+                .collect::<Vec<_>>()
+                .join(" + "),
+            Quantity::Flag(b) => if *b { "yes" } else { "no" }.into(),
+            Quantity::Points(p) => p.round_dp(2).normalize().to_string(),
+            Quantity::None => "—".into(),
+        }
+    }
+}
+
+/// The result of one requirement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequirementResult {
+    /// Requirement id.
+    pub id: String,
+    /// What it asks for.
+    pub description: String,
+    /// Whether it is met (or waived).
+    pub met: bool,
+    /// Measured value.
+    pub actual: Quantity,
+    /// Required value.
+    pub required: Quantity,
+    /// What is missing, when not met: "2 more realized projects in the review year".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<String>,
+    /// Approver, when an approval waived the requirement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<String>,
+    /// Results of the parts of a combination.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<RequirementResult>,
+}
+
+impl RequirementResult {
+    /// The shortfalls of the unmet leaves below this result.
+    pub fn shortfalls(&self) -> Vec<String> {
+        if self.met {
+            return Vec::new();
+        }
+        if let Some(s) = &self.shortfall {
+            return vec![s.clone()];
+        }
+        self.children
+            .iter()
+            .flat_map(RequirementResult::shortfalls)
+            .collect()
+    }
+}
+
+/// Whether a tier, type or status is held, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Qualification {
+    /// Id of the tier, type or status.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Whether all its requirements (and the membership requirements) are met.
+    pub qualified: bool,
+    /// Its own requirements.
+    pub requirements: Vec<RequirementResult>,
+}
+
+/// How the tier was decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum TierBasis {
+    /// The partner meets the tier's requirements.
+    Requirements,
+    /// A manual override in the partner file.
+    Override {
+        /// Who approved it.
+        approved_by: String,
+        /// When it stops counting.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires: Option<Date>,
+    },
+    /// Kept during the program's grace period after no longer qualifying.
+    Grace {
+        /// Last day of the grace period.
+        until: Date,
+    },
+}
+
+/// The distance to the next tier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gap {
+    /// The next tier.
+    pub tier: String,
+    /// Its name.
+    pub name: String,
+    /// What is missing, one item per unmet requirement.
+    pub missing: Vec<String>,
+}
+
+impl Gap {
+    /// One sentence: "needs 2 more realized projects and 1,000.00 EUR more revenue".
+    pub fn sentence(&self) -> String {
+        match self.missing.as_slice() {
+            [] => format!("{}: requirements met", self.name),
+            [one] => format!("{}: needs {one}", self.name),
+            [init @ .., last] => format!("{}: needs {} and {last}", self.name, init.join(", ")),
+        }
+    }
+}
+
+/// An entitlement the partner holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entitlement {
+    /// Entitlement id.
+    pub id: String,
+    /// Human name.
+    pub name: String,
+    /// Kind; decides the shape of `value`.
+    pub kind: EntitlementKind,
+    /// The granted value, as written in the program terms.
+    pub value: GrantValue,
+    /// Human rendering of the value: "25%", "50 users", "1,000.00 EUR per year".
+    pub display: String,
+    /// What grants it: "membership", "tier business", "type hosting-partner", "status …".
+    pub source: String,
+}
+
+/// A warning about a partner's standing.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Warning {
+    /// Stable code.
+    pub code: &'static str,
+    /// Message.
+    pub message: String,
+}
+
+/// The evaluation of one partner in one program.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Partner id.
+    pub partner: String,
+    /// Partner display name.
+    pub partner_name: String,
+    /// Program id.
+    pub program: String,
+    /// Program name.
+    pub program_name: String,
+    /// Effective date of the terms used.
+    pub terms_effective_from: Date,
+    /// The as-of date.
+    pub as_of: Date,
+    /// The review in force on the as-of date.
+    pub review: ReviewPeriod,
+    /// Track, for programs with tracks.
+    pub track: Option<String>,
+    /// Qualifying tier id, or none.
+    pub tier: Option<String>,
+    /// How the tier was decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier_basis: Option<TierBasis>,
+    /// Partner types held.
+    pub types: Vec<String>,
+    /// Statuses held.
+    pub statuses: Vec<String>,
+    /// Requirements every member must meet.
+    pub membership_requirements: Vec<RequirementResult>,
+    /// Every tier of the partner's track with its requirement trace, lowest first.
+    pub tiers: Vec<Qualification>,
+    /// Declared partner types with their traces.
+    pub partner_types: Vec<Qualification>,
+    /// Statuses with their traces.
+    pub status_results: Vec<Qualification>,
+    /// What the partner lacks for the next tier up.
+    pub next_tier: Option<Gap>,
+    /// Entitlements held, sorted by id.
+    pub entitlements: Vec<Entitlement>,
+    /// Fees due, sorted by id.
+    pub fees: Vec<Entitlement>,
+    /// Warnings, sorted.
+    pub warnings: Vec<Warning>,
+}
+
+impl Evaluation {
+    /// Human name of the tier, if any.
+    pub fn tier_name(&self) -> Option<&str> {
+        let t = self.tier.as_deref()?;
+        self.tiers
+            .iter()
+            .find(|q| q.id == t)
+            .map(|q| q.name.as_str())
+    }
+}
+
+/// Evaluate `partner` in the program of `membership` under `terms`, as of `as_of`.
+pub fn evaluate(
+    partner: &Partner,
+    membership: &Membership,
+    terms: &Program,
+    as_of: Date,
+) -> Evaluation {
+    let mut ev = evaluate_once(partner, membership, terms, as_of);
+    apply_grace(&mut ev, partner, membership, terms, as_of);
+    ev
+}
+
+fn evaluate_once(
+    partner: &Partner,
+    membership: &Membership,
+    terms: &Program,
+    as_of: Date,
+) -> Evaluation {
+    let review = review_period(&terms.review, as_of);
+    let mut cx = Cx {
+        partner,
+        membership,
+        p: terms,
+        as_of,
+        review,
+        measures: HashMap::new(),
+        tier_memo: HashMap::new(),
+        warnings: BTreeSet::new(),
+    };
+    let track = membership.track.as_ref().map(|t| t.to_string());
+
+    let membership_requirements: Vec<RequirementResult> = terms
+        .membership
+        .requires
+        .iter()
+        .map(|r| cx.requirement(r.as_str(), 0))
+        .collect();
+    let member_ok = membership_requirements.iter().all(|r| r.met);
+
+    // Tiers of the partner's track, lowest first.
+    let levels = track_levels(terms, membership.track.as_ref());
+    let tiers: Vec<Qualification> = levels
+        .iter()
+        .map(|l| {
+            let requirements: Vec<RequirementResult> = l
+                .requires
+                .iter()
+                .map(|r| cx.requirement(r.as_str(), 0))
+                .collect();
+            Qualification {
+                id: l.tier.to_string(),
+                name: terms.tier_name(l.tier.as_str()).to_owned(),
+                qualified: member_ok && requirements.iter().all(|r| r.met),
+                requirements,
+            }
+        })
+        .collect();
+    let mut tier = tiers
+        .iter()
+        .rev()
+        .find(|q| q.qualified)
+        .map(|q| q.id.clone());
+    let mut tier_basis = tier.as_ref().map(|_| TierBasis::Requirements);
+
+    // Overrides.
+    for a in partner.approvals.iter().filter(|a| a.program == terms.id) {
+        let Some(t) = &a.tier else { continue };
+        if a.active_on(as_of) {
+            tier = Some(t.to_string());
+            tier_basis = Some(TierBasis::Override {
+                approved_by: a.approved_by.clone(),
+                expires: a.expires,
+            });
+            if let Some(e) = a.expires {
+                if as_of.days_until(e) <= EXPIRY_WARNING_DAYS {
+                    cx.warn(
+                        "override-expiring",
+                        format!("override to tier `{t}` by {} expires on {e}", a.approved_by),
+                    );
+                }
+            }
+        } else if a.expires.is_some_and(|e| e <= as_of) {
+            cx.warn(
+                "override-expired",
+                format!(
+                    "override to tier `{t}` by {} expired on {}; the tier follows the requirements",
+                    a.approved_by,
+                    a.expires.expect("checked")
+                ),
+            );
+        }
+    }
+
+    let partner_types: Vec<Qualification> = membership
+        .types
+        .iter()
+        .filter_map(|t| terms.partner_types.iter().find(|x| x.id == *t))
+        .map(|t| {
+            let requirements: Vec<RequirementResult> = t
+                .requires
+                .iter()
+                .map(|r| cx.requirement(r.as_str(), 0))
+                .collect();
+            Qualification {
+                id: t.id.to_string(),
+                name: t.name.clone(),
+                qualified: member_ok && requirements.iter().all(|r| r.met),
+                requirements,
+            }
+        })
+        .collect();
+    let status_results: Vec<Qualification> = terms
+        .statuses
+        .iter()
+        .map(|s| {
+            let requirements: Vec<RequirementResult> = s
+                .requires
+                .iter()
+                .map(|r| cx.requirement(r.as_str(), 0))
+                .collect();
+            Qualification {
+                id: s.id.to_string(),
+                name: s.name.clone(),
+                qualified: member_ok && requirements.iter().all(|r| r.met),
+                requirements,
+            }
+        })
+        .collect();
+
+    // Entitlements: membership, tier, types, statuses (and the tier benefits a status confers).
+    let mut grants: Vec<(String, &Grants)> = Vec::new();
+    let holds_anything = tier.is_some()
+        || partner_types.iter().any(|q| q.qualified)
+        || status_results.iter().any(|q| q.qualified);
+    if holds_anything {
+        grants.push(("membership".into(), &terms.membership.grants));
+    }
+    if let Some(t) = &tier {
+        if let Some(l) = levels.iter().find(|l| l.tier.as_str() == t) {
+            grants.push((format!("tier {t}"), &l.grants));
+        }
+    }
+    for q in partner_types.iter().filter(|q| q.qualified) {
+        if let Some(t) = terms.partner_types.iter().find(|t| t.id.as_str() == q.id) {
+            grants.push((format!("type {}", q.id), &t.grants));
+        }
+    }
+    for q in status_results.iter().filter(|q| q.qualified) {
+        let Some(s) = terms.statuses.iter().find(|s| s.id.as_str() == q.id) else {
+            continue;
+        };
+        grants.push((format!("status {}", q.id), &s.grants));
+        if let Some(b) = &s.benefits_of {
+            let by: BTreeSet<&str> = b.by.iter().map(Id::as_str).collect();
+            let best = b
+                .tiers
+                .iter()
+                .filter_map(|t| levels.iter().find(|l| l.tier == *t))
+                .filter(|l| {
+                    let deciding: Vec<&Id> = l
+                        .requires
+                        .iter()
+                        .filter(|r| by.contains(r.as_str()))
+                        .collect();
+                    !deciding.is_empty()
+                        && deciding.iter().all(|r| cx.requirement(r.as_str(), 0).met)
+                })
+                .max_by_key(|l| terms.tier_rank(l.tier.as_str()));
+            if let Some(l) = best {
+                grants.push((
+                    format!("status {} (benefits of {})", q.id, l.tier),
+                    &l.grants,
+                ));
+            }
+        }
+    }
+    let (entitlements, fees) = collect_entitlements(terms, &grants);
+
+    // Gap to the next tier.
+    let current_rank = tier.as_deref().and_then(|t| terms.tier_rank(t));
+    let next_tier = tiers
+        .iter()
+        .filter(|q| {
+            terms
+                .tier_rank(&q.id)
+                .is_some_and(|r| current_rank.is_none_or(|c| r > c))
+        })
+        .min_by_key(|q| terms.tier_rank(&q.id))
+        .map(|q| Gap {
+            tier: q.id.clone(),
+            name: q.name.clone(),
+            missing: membership_requirements
+                .iter()
+                .chain(&q.requirements)
+                .flat_map(RequirementResult::shortfalls)
+                .collect(),
+        });
+
+    cx.fact_warnings();
+    Evaluation {
+        partner: partner.id.to_string(),
+        partner_name: partner.profile.display_name.clone(),
+        program: terms.id.to_string(),
+        program_name: terms.name.clone(),
+        terms_effective_from: terms.effective_from,
+        as_of,
+        review,
+        track,
+        tier,
+        tier_basis,
+        types: partner_types
+            .iter()
+            .filter(|q| q.qualified)
+            .map(|q| q.id.clone())
+            .collect(),
+        statuses: status_results
+            .iter()
+            .filter(|q| q.qualified)
+            .map(|q| q.id.clone())
+            .collect(),
+        membership_requirements,
+        tiers,
+        partner_types,
+        status_results,
+        next_tier,
+        entitlements,
+        fees,
+        warnings: cx.warnings.into_iter().collect(),
+    }
+}
+
+/// A program with a grace period keeps a tier the partner qualified for at a monthly sample point
+/// within the last `grace_months`, until the grace period after that point ends.
+fn apply_grace(
+    ev: &mut Evaluation,
+    partner: &Partner,
+    membership: &Membership,
+    terms: &Program,
+    as_of: Date,
+) {
+    let Some(g) = terms.review.grace_months.filter(|g| *g > 0) else {
+        return;
+    };
+    if matches!(ev.tier_basis, Some(TierBasis::Override { .. })) {
+        return;
+    }
+    let rank = |t: &Option<String>| t.as_deref().and_then(|t| terms.tier_rank(t));
+    let mut best: Option<(Option<usize>, Date, String)> = None;
+    for k in 1..=g.min(36) {
+        let then = as_of.add_months(-(k as i32));
+        let past = evaluate_once(partner, membership, terms, then);
+        let r = rank(&past.tier);
+        if r > rank(&ev.tier) && best.as_ref().is_none_or(|(br, _, _)| r > *br) {
+            if let Some(t) = past.tier {
+                best = Some((r, then, t));
+            }
+        }
+    }
+    if let Some((_, then, t)) = best {
+        let until = then.add_months(g as i32).add_days(-1);
+        if until >= as_of {
+            let mut kept = evaluate_once(partner, membership, terms, as_of);
+            kept.warnings.push(Warning {
+                code: "grace-period",
+                message: format!("keeps tier `{t}` until {until} (grace period of {g} months); its requirements are not met now"),
+            });
+            kept.tier = Some(t.clone());
+            kept.tier_basis = Some(TierBasis::Grace { until });
+            let levels = track_levels(terms, membership.track.as_ref());
+            let mut grants: Vec<(String, &Grants)> =
+                vec![("membership".into(), &terms.membership.grants)];
+            if let Some(l) = levels.iter().find(|l| l.tier.as_str() == t) {
+                grants.push((format!("tier {t} (grace)"), &l.grants));
+            }
+            let (ent, fees) = collect_entitlements(terms, &grants);
+            kept.entitlements = ent;
+            kept.fees = fees;
+            kept.warnings.sort();
+            *ev = kept;
+        }
+    }
+}
+
+/// The levels that apply to a track, in tier order.
+fn track_levels<'p>(terms: &'p Program, track: Option<&Id>) -> Vec<&'p Level> {
+    let mut levels: Vec<&Level> = terms
+        .levels
+        .iter()
+        .filter(|l| l.track.is_none() || l.track.as_ref() == track)
+        .collect();
+    levels.sort_by_key(|l| terms.tier_rank(l.tier.as_str()));
+    levels
+}
+
+fn collect_entitlements(
+    terms: &Program,
+    grants: &[(String, &Grants)],
+) -> (Vec<Entitlement>, Vec<Entitlement>) {
+    let mut best: BTreeMap<&str, Entitlement> = BTreeMap::new();
+    for (source, g) in grants {
+        for (id, value) in g.iter() {
+            let Some(def) = terms.entitlements.get(id.as_str()) else {
+                continue;
+            };
+            let candidate = Entitlement {
+                id: id.to_string(),
+                name: def.name.clone(),
+                kind: def.kind,
+                value: value.clone(),
+                display: display_grant(def, value),
+                source: source.clone(),
+            };
+            match best.get(id.as_str()) {
+                Some(cur) if !better(&candidate.value, &cur.value) => {}
+                _ => {
+                    best.insert(id.as_str(), candidate);
+                }
+            }
+        }
+    }
+    best.into_values()
+        .partition(|e| e.kind != EntitlementKind::Fee)
+}
+
+/// Whether `a` is a better grant than `b` of the same entitlement (several sources may grant it).
+fn better(a: &GrantValue, b: &GrantValue) -> bool {
+    use GrantValue as V;
+    match (a, b) {
+        (V::Count(x), V::Count(y)) => x > y,
+        (V::Flag(x), V::Flag(y)) => *x && !*y,
+        (V::Text(x), V::Text(y)) => match (
+            rust_decimal::Decimal::from_str_exact(x),
+            rust_decimal::Decimal::from_str_exact(y),
+        ) {
+            (Ok(x), Ok(y)) => x > y,
+            _ => x == "listed-with-logo" && y == "listed",
+        },
+        (V::Amounts(x), V::Amounts(y)) => {
+            x.iter().any(|(c, v)| y.get(c).is_none_or(|w| v > w))
+                && !y.iter().any(|(c, w)| x.get(c).is_some_and(|v| v < w))
+        }
+        _ => false,
+    }
+}
+
+/// Human rendering of a granted value.
+pub fn display_grant(def: &crate::model::program::EntitlementDef, v: &GrantValue) -> String {
+    use GrantValue as V;
+    let per = def.per.map(|p| format!(" per {p}")).unwrap_or_default();
+    let amounts = |m: &BTreeMap<Currency, crate::model::scalar::Money>| {
+        m.iter()
+            .map(|(c, a)| format!("{a} {c}"))
+            .collect::<Vec<_>>()
+            .join(" or ")
+    };
+    match v {
+        V::Flag(b) => if *b { "yes" } else { "no" }.into(),
+        V::Count(n) => match &def.unit {
+            Some(u) => format!("{n} {u}{per}"),
+            None => format!("{n}{per}"),
+        },
+        V::Text(s) if def.kind == EntitlementKind::Discount => format!("{s}%"),
+        V::Text(s) if def.kind == EntitlementKind::Listing => s.replace('-', " "),
+        V::Text(s) => s.clone(),
+        V::Share(s) => format!("partner {} / vendor {} of {}", s.partner, s.vendor, s.basis),
+        V::Amounts(m) => format!("{}{per}", amounts(m)),
+        V::Prices(items) => format!(
+            "{}{per}",
+            items
+                .iter()
+                .map(|i| format!("{} units {}", i.units, amounts(&i.price)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        V::Choices(c) => c.iter().map(Id::as_str).collect::<Vec<_>>().join(", "),
+    }
+}
+
+/// Evaluation context: one partner, one membership, one program version, one date.
+struct Cx<'a> {
+    partner: &'a Partner,
+    membership: &'a Membership,
+    p: &'a Program,
+    as_of: Date,
+    review: ReviewPeriod,
+    measures: HashMap<&'a str, (Quantity, String)>,
+    tier_memo: HashMap<String, bool>,
+    warnings: BTreeSet<Warning>,
+}
+
+impl<'a> Cx<'a> {
+    fn warn(&mut self, code: &'static str, message: String) {
+        self.warnings.insert(Warning { code, message });
+    }
+
+    fn is_mine(&self, program: &Id) -> bool {
+        *program == self.p.id
+    }
+
+    /// Compute a measure (memoized): its value and a label including its window.
+    fn measure(&mut self, id: &'a str) -> (Quantity, String) {
+        if let Some(v) = self.measures.get(id) {
+            return v.clone();
+        }
+        let Some(m) = self.p.measures.get(id) else {
+            return (Quantity::None, id.to_owned());
+        };
+        let span = m.window().map(|w| window_span(w, &self.review));
+        let value = match m {
+            Measure::Sum {
+                facts,
+                product_lines,
+                ..
+            } => {
+                let span = span.expect("sum has a window");
+                let entries = match facts {
+                    MoneyFacts::Revenue => &self.partner.revenue,
+                    MoneyFacts::ManagedVolume => &self.partner.managed_volume,
+                };
+                let mut sums: BTreeMap<Currency, Decimal> = BTreeMap::new();
+                for (i, e) in entries.iter().enumerate() {
+                    if !self.is_mine(&e.program)
+                        || !(product_lines.is_empty() || product_lines.contains(&e.product_line))
+                    {
+                        continue;
+                    }
+                    let Some((s, end)) = e.span() else { continue };
+                    if span.covers(s, end) {
+                        *sums.entry(e.currency.clone()).or_default() += e.amount.0;
+                    } else if span.overlaps(s, end) {
+                        let list = match facts {
+                            MoneyFacts::Revenue => "revenue",
+                            MoneyFacts::ManagedVolume => "managed_volume",
+                        };
+                        self.warn("partial-period", format!("{list}[{i}] ({s} to {end}) lies only partly inside the window {span}; it is not counted"));
+                    }
+                }
+                Quantity::Money(sums)
+            }
+            Measure::Recurring {
+                product_lines,
+                aggregate,
+                ..
+            } => {
+                let span = span.expect("recurring has a window");
+                let mut per_month: BTreeMap<Month, BTreeMap<Currency, Decimal>> = BTreeMap::new();
+                let mut currencies = BTreeSet::new();
+                for e in &self.partner.recurring_revenue {
+                    if self.is_mine(&e.program)
+                        && (product_lines.is_empty() || product_lines.contains(&e.product_line))
+                        && span.covers(e.month.first_day(), e.month.last_day())
+                    {
+                        *per_month
+                            .entry(e.month)
+                            .or_default()
+                            .entry(e.currency.clone())
+                            .or_default() += e.amount.0;
+                        currencies.insert(e.currency.clone());
+                    }
+                }
+                let months = months_within(span);
+                let mut out = BTreeMap::new();
+                for c in currencies {
+                    let series: Vec<Decimal> = months
+                        .iter()
+                        .map(|m| {
+                            per_month
+                                .get(m)
+                                .and_then(|x| x.get(&c))
+                                .copied()
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    let v = match aggregate {
+                        Aggregate::LastMonth => series.last().copied().unwrap_or_default(),
+                        Aggregate::Average if !series.is_empty() => {
+                            series.iter().sum::<Decimal>() / Decimal::from(series.len())
+                        }
+                        Aggregate::Average => Decimal::ZERO,
+                        Aggregate::Minimum => series.iter().min().copied().unwrap_or_default(),
+                    };
+                    out.insert(c, v);
+                }
+                Quantity::Money(out)
+            }
+            Measure::Projects { .. } => {
+                let span = span.expect("projects have a window");
+                Quantity::Count(
+                    self.partner
+                        .projects
+                        .iter()
+                        .filter(|x| self.is_mine(&x.program) && span.contains(x.completed))
+                        .count() as u64,
+                )
+            }
+            Measure::Trainings {
+                kinds,
+                distinct_people,
+                ..
+            } => {
+                let span = span.expect("trainings have a window");
+                let hits = self.partner.trainings.iter().filter(|t| {
+                    self.is_mine(&t.program) && kinds.contains(&t.kind) && span.contains(t.date)
+                });
+                if *distinct_people {
+                    Quantity::Count(
+                        hits.map(|t| t.person.as_str())
+                            .collect::<BTreeSet<_>>()
+                            .len() as u64,
+                    )
+                } else {
+                    Quantity::Count(hits.count() as u64)
+                }
+            }
+            Measure::CertifiedPeople { kinds, .. } => {
+                let on = self.review.date;
+                let people: BTreeSet<&str> = self
+                    .partner
+                    .certifications
+                    .iter()
+                    .filter(|c| self.is_mine(&c.program) && kinds.contains(&c.kind))
+                    .filter(|c| c.date <= on && self.cert_expiry(c).is_none_or(|e| on < e))
+                    .map(|c| c.person.as_str())
+                    .collect();
+                Quantity::Count(people.len() as u64)
+            }
+            Measure::ContractMonths { .. } => {
+                match (self.membership.contract_start, self.membership.contract_end) {
+                    (Some(s), Some(e)) => Quantity::Count(whole_months(s, e.add_days(1))),
+                    (Some(_), None) => Quantity::Unlimited,
+                    _ => Quantity::Count(0),
+                }
+            }
+            Measure::Customers { access, .. } => {
+                let customers: BTreeSet<&str> = self
+                    .partner
+                    .access_grants
+                    .iter()
+                    .filter(|g| self.is_mine(&g.program) && access.is_none_or(|a| a == g.access))
+                    .map(|g| g.customer.as_str())
+                    .collect();
+                Quantity::Count(customers.len() as u64)
+            }
+        };
+        let label = match span {
+            Some(s) if m.window() != Some(crate::model::program::Window::AllTime) => {
+                format!("{} {}", m.name(), compact_span(s))
+            }
+            _ => m.name().to_owned(),
+        };
+        self.measures.insert(id, (value.clone(), label.clone()));
+        (value, label)
+    }
+
+    fn cert_expiry(&self, c: &crate::model::partner::Certification) -> Option<Date> {
+        let months = self.p.certifications.get(c.kind.as_str())?.valid_months?;
+        Some(c.date.add_months(months as i32))
+    }
+
+    fn waiver(&self, id: &str) -> Option<String> {
+        self.partner
+            .approvals
+            .iter()
+            .find(|a| {
+                self.is_mine(&a.program)
+                    && a.requirement.as_ref().is_some_and(|r| r.as_str() == id)
+                    && a.active_on(self.as_of)
+            })
+            .map(|a| a.approved_by.clone())
+    }
+
+    /// Evaluate a requirement by id.
+    fn requirement(&mut self, id: &str, depth: usize) -> RequirementResult {
+        let Some((key, r)) = self.p.requirements.get_key_value(id) else {
+            return leaf(
+                id,
+                id.to_owned(),
+                false,
+                Quantity::None,
+                Quantity::None,
+                Some(format!("unknown requirement `{id}`")),
+            );
+        };
+        let key = key.as_str();
+        let description = r.name().map_or_else(|| key.to_owned(), str::to_owned);
+        let mut res = if depth > 32 {
+            leaf(
+                key,
+                description,
+                false,
+                Quantity::None,
+                Quantity::None,
+                Some("requirements nested too deeply".into()),
+            )
+        } else {
+            self.requirement_inner(key, r, description, depth)
+        };
+        if !res.met {
+            if let Some(by) = self.waiver(key) {
+                res.met = true;
+                res.waived_by = Some(by);
+                res.shortfall = None;
+            }
+        }
+        res
+    }
+
+    fn requirement_inner(
+        &mut self,
+        id: &'a str,
+        r: &'a Requirement,
+        description: String,
+        depth: usize,
+    ) -> RequirementResult {
+        match r {
+            Requirement::Count {
+                measure, at_least, ..
+            } => {
+                let (actual, label) = self.measure(measure.as_str());
+                let n = match actual {
+                    Quantity::Count(n) => n,
+                    Quantity::Unlimited => u64::MAX,
+                    _ => 0,
+                };
+                let met = n >= *at_least;
+                let missing = at_least.saturating_sub(n);
+                let short = (!met).then(|| {
+                    format!(
+                        "{missing} more {}",
+                        if missing == 1 {
+                            singular(&label)
+                        } else {
+                            label.clone()
+                        }
+                    )
+                });
+                leaf(
+                    id,
+                    description,
+                    met,
+                    actual,
+                    Quantity::Count(*at_least),
+                    short,
+                )
+            }
+            Requirement::Amount {
+                measure, at_least, ..
+            } => {
+                let (actual, label) = self.measure(measure.as_str());
+                let have = match &actual {
+                    Quantity::Money(m) => m.clone(),
+                    _ => BTreeMap::new(),
+                };
+                let met = at_least
+                    .iter()
+                    .any(|(c, need)| have.get(c).copied().unwrap_or_default() >= need.0);
+                let short = (!met).then(|| {
+                    let parts: Vec<String> = at_least
+                        .iter()
+                        .map(|(c, need)| {
+                            format!(
+                                "{} {c}",
+                                format_amount(need.0 - have.get(c).copied().unwrap_or_default())
+                            )
+                        })
+                        .collect();
+                    format!("{} more {label}", parts.join(" or "))
+                });
+                let required =
+                    Quantity::Money(at_least.iter().map(|(c, m)| (c.clone(), m.0)).collect());
+                leaf(id, description, met, actual, required, short)
+            }
+            Requirement::Obligation { obligation, .. } => {
+                let met = self
+                    .membership
+                    .obligations
+                    .get(obligation.as_str())
+                    .copied()
+                    .unwrap_or(false);
+                let what = self
+                    .p
+                    .obligations
+                    .get(obligation.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| obligation.to_string());
+                leaf(
+                    id,
+                    description,
+                    met,
+                    Quantity::Flag(met),
+                    Quantity::Flag(true),
+                    (!met).then(|| format!("obligation: {what}")),
+                )
+            }
+            Requirement::ContractSigned { .. } => {
+                let m = self.membership;
+                let signed = m.contract_start.is_some_and(|s| s <= self.as_of);
+                let in_force = m.contract_end.is_none_or(|e| self.as_of <= e);
+                let met = signed && in_force;
+                let short = if !signed {
+                    Some("a signed partner contract".to_owned())
+                } else if !in_force {
+                    Some(format!(
+                        "a contract in force (it ended on {})",
+                        m.contract_end.expect("checked")
+                    ))
+                } else {
+                    None
+                };
+                leaf(
+                    id,
+                    description,
+                    met,
+                    Quantity::Flag(met),
+                    Quantity::Flag(true),
+                    short,
+                )
+            }
+            Requirement::RegisteredCompany { .. } => {
+                let met = self.partner.registration.is_registered();
+                leaf(
+                    id,
+                    description,
+                    met,
+                    Quantity::Flag(met),
+                    Quantity::Flag(true),
+                    (!met).then(|| {
+                        "a commercial register entry (or SIRET, VAT id or equivalent)".to_owned()
+                    }),
+                )
+            }
+            Requirement::Deadline {
+                training,
+                within_days,
+                ..
+            } => {
+                let Some(start) = self.membership.contract_start else {
+                    return leaf(
+                        id,
+                        description,
+                        false,
+                        Quantity::Flag(false),
+                        Quantity::Flag(true),
+                        Some("a contract start to count the deadline from".into()),
+                    );
+                };
+                let due = start.add_days(i64::from(*within_days));
+                let name = self
+                    .p
+                    .trainings
+                    .get(training.as_str())
+                    .cloned()
+                    .unwrap_or_else(|| training.to_string());
+                let done = self
+                    .partner
+                    .trainings
+                    .iter()
+                    .filter(|t| self.is_mine(&t.program) && t.kind == *training)
+                    .map(|t| t.date)
+                    .min();
+                match done {
+                    Some(d) if d <= due => leaf(
+                        id,
+                        description,
+                        true,
+                        Quantity::Flag(true),
+                        Quantity::Flag(true),
+                        None,
+                    ),
+                    _ if self.as_of <= due => {
+                        self.warn("training-due", format!("{name} is due by {due} ({within_days} days after the contract start)"));
+                        leaf(
+                            id,
+                            description,
+                            true,
+                            Quantity::Flag(false),
+                            Quantity::Flag(true),
+                            None,
+                        )
+                    }
+                    late => {
+                        let msg = match late {
+                            Some(d) => format!("{name} was due by {due} but attended on {d}"),
+                            None => format!("{name} is overdue since {due}"),
+                        };
+                        self.warn("training-overdue", msg.clone());
+                        leaf(
+                            id,
+                            description,
+                            false,
+                            Quantity::Flag(false),
+                            Quantity::Flag(true),
+                            Some(msg),
+                        )
+                    }
+                }
+            }
+            Requirement::HoldsTier { tier, .. } => {
+                let met = self.holds_tier(tier.as_str(), depth);
+                let name = self.p.tier_name(tier.as_str()).to_owned();
+                leaf(
+                    id,
+                    description,
+                    met,
+                    Quantity::Flag(met),
+                    Quantity::Flag(true),
+                    (!met).then(|| format!("the {name} tier first")),
+                )
+            }
+            Requirement::Approval { status, .. } => {
+                let mine: Vec<_> = self
+                    .partner
+                    .approvals
+                    .iter()
+                    .filter(|a| self.is_mine(&a.program) && a.status.as_ref() == Some(status))
+                    .collect();
+                let active = mine.iter().find(|a| a.active_on(self.as_of));
+                if let Some(a) = active {
+                    if let Some(e) = a
+                        .expires
+                        .filter(|e| self.as_of.days_until(*e) <= EXPIRY_WARNING_DAYS)
+                    {
+                        self.warn(
+                            "approval-expiring",
+                            format!(
+                                "approval of status `{status}` by {} expires on {e}",
+                                a.approved_by
+                            ),
+                        );
+                    }
+                } else if let Some(a) = mine
+                    .iter()
+                    .filter(|a| a.expires.is_some_and(|e| e <= self.as_of))
+                    .max_by_key(|a| a.expires)
+                {
+                    self.warn(
+                        "approval-expired",
+                        format!(
+                            "approval of status `{status}` by {} expired on {}",
+                            a.approved_by,
+                            a.expires.expect("filtered")
+                        ),
+                    );
+                }
+                let met = active.is_some();
+                let name = self
+                    .p
+                    .statuses
+                    .iter()
+                    .find(|s| s.id == *status)
+                    .map_or(status.to_string(), |s| s.name.clone());
+                leaf(
+                    id,
+                    description,
+                    met,
+                    Quantity::Flag(met),
+                    Quantity::Flag(true),
+                    (!met).then(|| format!("an approval as {name} by the vendor")),
+                )
+            }
+            Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. } => {
+                let children: Vec<RequirementResult> = of
+                    .iter()
+                    .map(|c| self.requirement(c.as_str(), depth + 1))
+                    .collect();
+                let all = matches!(r, Requirement::AllOf { .. });
+                let met = if all {
+                    children.iter().all(|c| c.met)
+                } else {
+                    children.iter().any(|c| c.met)
+                };
+                let shortfall = if met || all {
+                    None
+                } else {
+                    let alts: Vec<String> = children
+                        .iter()
+                        .map(|c| c.shortfalls().join(" and "))
+                        .collect();
+                    Some(format!("either {}", alts.join(", or ")))
+                };
+                RequirementResult {
+                    id: id.to_owned(),
+                    description,
+                    met,
+                    actual: Quantity::None,
+                    required: Quantity::None,
+                    shortfall,
+                    waived_by: None,
+                    children,
+                }
+            }
+            Requirement::Points {
+                components,
+                at_least,
+                each_more_than,
+                ..
+            } => {
+                let mut total = Decimal::ZERO;
+                let mut children = Vec::new();
+                let mut each_ok = true;
+                for comp in components {
+                    let (actual, label) = self.measure(comp.measure.as_str());
+                    let value = match (&actual, &comp.currency) {
+                        (Quantity::Count(n), _) => Decimal::from(*n),
+                        (Quantity::Money(m), Some(c)) => m.get(c).copied().unwrap_or_default(),
+                        _ => Decimal::ZERO,
+                    };
+                    let max = Decimal::from(comp.max);
+                    // Partial credit is linear and rounded to the hundredth per component, so the
+                    // total is exactly the sum of the components shown.
+                    let points = if comp.full_at.0.is_zero() {
+                        Decimal::ZERO
+                    } else {
+                        (max * value / comp.full_at.0).min(max).round_dp(2)
+                    };
+                    total += points;
+                    let floor = each_more_than.map(Decimal::from);
+                    let ok = floor.is_none_or(|f| points > f);
+                    each_ok &= ok;
+                    children.push(RequirementResult {
+                        id: comp.id.to_string(),
+                        description: format!(
+                            "{label}: full {} points at {}",
+                            comp.max, comp.full_at
+                        ),
+                        met: ok,
+                        actual: Quantity::Points(points),
+                        required: Quantity::Points(Decimal::from(comp.max)),
+                        shortfall: (!ok).then(|| {
+                            format!(
+                                "more than {} points for {}",
+                                each_more_than.unwrap_or(0),
+                                comp.id
+                            )
+                        }),
+                        waived_by: None,
+                        children: Vec::new(),
+                    });
+                }
+                let need = Decimal::from(*at_least);
+                let met = total >= need && each_ok;
+                let shortfall = (total < need)
+                    .then(|| format!("{} more points", (need - total).round_dp(2).normalize()));
+                RequirementResult {
+                    id: id.to_owned(),
+                    description,
+                    met,
+                    actual: Quantity::Points(total),
+                    required: Quantity::Points(need),
+                    shortfall,
+                    waived_by: None,
+                    children,
+                }
+            }
+        }
+    }
+
+    fn holds_tier(&mut self, tier: &str, depth: usize) -> bool {
+        if let Some(v) = self.tier_memo.get(tier) {
+            return *v;
+        }
+        // Guard against a tier requiring itself: assume "not held" while evaluating.
+        self.tier_memo.insert(tier.to_owned(), false);
+        let levels = track_levels(self.p, self.membership.track.as_ref());
+        let met = match levels.iter().find(|l| l.tier.as_str() == tier) {
+            Some(l) => {
+                let reqs: Vec<&'a Id> = l
+                    .requires
+                    .iter()
+                    .chain(&self.p.membership.requires)
+                    .collect();
+                reqs.into_iter()
+                    .all(|r| self.requirement(r.as_str(), depth + 1).met)
+            }
+            None => false,
+        };
+        self.tier_memo.insert(tier.to_owned(), met);
+        met
+    }
+
+    /// Warnings about the partner's facts in this program, independent of requirements.
+    fn fact_warnings(&mut self) {
+        let measured: BTreeSet<&Currency> = self.p.currencies.iter().collect();
+        let unmeasured: BTreeSet<String> = self
+            .partner
+            .revenue
+            .iter()
+            .chain(&self.partner.managed_volume)
+            .filter(|e| self.is_mine(&e.program) && !measured.contains(&e.currency))
+            .map(|e| e.currency.to_string())
+            .chain(
+                self.partner
+                    .recurring_revenue
+                    .iter()
+                    .filter(|e| self.is_mine(&e.program) && !measured.contains(&e.currency))
+                    .map(|e| e.currency.to_string()),
+            )
+            .collect();
+        for c in unmeasured {
+            self.warn(
+                "unmeasured-currency",
+                format!(
+                    "amounts in {c} are not counted: the program measures {}",
+                    self.p
+                        .currencies
+                        .iter()
+                        .map(Currency::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        let certs: Vec<(String, String, Date)> = self
+            .partner
+            .certifications
+            .iter()
+            .filter(|c| self.is_mine(&c.program))
+            .filter_map(|c| {
+                self.cert_expiry(c)
+                    .map(|e| (c.person.clone(), c.kind.to_string(), e))
+            })
+            .collect();
+        for (person, kind, expiry) in certs {
+            let renewed = self.partner.certifications.iter().any(|c| {
+                self.is_mine(&c.program)
+                    && c.person == person
+                    && c.kind.as_str() == kind
+                    && self.cert_expiry(c).is_some_and(|e| e > expiry)
+            });
+            if renewed {
+                continue;
+            }
+            let days = self.as_of.days_until(expiry);
+            if (1..=EXPIRY_WARNING_DAYS).contains(&days) {
+                self.warn(
+                    "certification-expiring",
+                    format!("{kind} of {person} expires on {expiry} (in {days} days)"),
+                );
+            } else if days <= 0 && self.as_of.days_until(expiry) > -366 {
+                self.warn(
+                    "certification-expired",
+                    format!("{kind} of {person} expired on {expiry}"),
+                );
+            }
+        }
+        if let Some(end) = self.membership.contract_end {
+            let days = self.as_of.days_until(end);
+            if days < 0 {
+                self.warn(
+                    "contract-ended",
+                    format!("the partner contract ended on {end}"),
+                );
+            } else if days <= EXPIRY_WARNING_DAYS {
+                self.warn(
+                    "contract-ending",
+                    format!("the partner contract ends on {end} (in {days} days)"),
+                );
+            }
+        }
+    }
+}
+
+fn leaf(
+    id: &str,
+    description: String,
+    met: bool,
+    actual: Quantity,
+    required: Quantity,
+    shortfall: Option<String>,
+) -> RequirementResult {
+    RequirementResult {
+        id: id.to_owned(),
+        description,
+        met,
+        actual,
+        required,
+        shortfall: if met { None } else { shortfall },
+        waived_by: None,
+        children: Vec::new(),
+    }
+}
+
+/// "in 2025" for a calendar year, "in 2025-Q3" for a quarter, "in 2025-12" for a month, else
+/// "from 2025-11-24 to 2026-11-23".
+pub fn compact_span(s: Span) -> String {
+    let (a, b) = (s.start, s.end);
+    let first_of_month = a.0.format("%d").to_string() == "01";
+    let last_of_month = b.add_days(1).0.format("%d").to_string() == "01";
+    if first_of_month && last_of_month && a.year() == b.year() {
+        match (a.month(), b.month()) {
+            (1, 12) => return format!("in {}", a.year()),
+            (m, n) if m == n => return format!("in {}", Month::of(a)),
+            (m, n) if n == m + 2 && (m - 1) % 3 == 0 => {
+                return format!("in {}-Q{}", a.year(), (m - 1) / 3 + 1)
+            }
+            _ => {}
+        }
+    }
+    format!("from {a} to {b}")
+}
+
+/// Singular of a plural label's head noun: "realized projects in 2025" → "realized project in
+/// 2025". The head is the last word before a preposition or parenthesis.
+fn singular(label: &str) -> String {
+    let words: Vec<&str> = label.split(' ').collect();
+    let end = words
+        .iter()
+        .position(|w| {
+            matches!(*w, "in" | "from" | "with" | "of" | "on" | "for") || w.starts_with('(')
+        })
+        .unwrap_or(words.len());
+    let mut out: Vec<String> = words.iter().map(|w| (*w).to_owned()).collect();
+    if end > 0 {
+        let head = &mut out[end - 1];
+        if head.ends_with('s') && !head.ends_with("ss") && head.len() > 3 {
+            head.pop();
+        }
+    }
+    out.join(" ")
+}
+
+fn months_within(span: Span) -> Vec<Month> {
+    let mut out = Vec::new();
+    let mut m = Month::of(span.start);
+    while m.last_day() <= span.end {
+        if m.first_day() >= span.start {
+            out.push(m);
+        }
+        let next = m.first_day().add_months(1);
+        m = Month::of(next);
+        if out.len() > 1200 {
+            break;
+        }
+    }
+    out
+}
+
+/// Whole calendar months from `a` up to (not including) `b`.
+fn whole_months(a: Date, b: Date) -> u64 {
+    if b <= a {
+        return 0;
+    }
+    let mut n: i64 =
+        i64::from(b.year() - a.year()) * 12 + i64::from(b.month()) - i64::from(a.month());
+    if a.add_months(n as i32) > b {
+        n -= 1;
+    }
+    n.max(0) as u64
+}
+
+/// Evaluate every valid partner's memberships as of `as_of`, sorted by partner then program.
+/// Memberships whose program has no terms in effect yet are skipped.
+pub fn evaluate_all<'a>(
+    partners: impl IntoIterator<Item = &'a Partner>,
+    catalog: &crate::dataset::Catalog<'_>,
+    as_of: Date,
+) -> Vec<Evaluation> {
+    use rayon::prelude::*;
+    let pairs: Vec<(&Partner, &Membership)> = partners
+        .into_iter()
+        .flat_map(|p| p.memberships.iter().map(move |m| (p, m)))
+        .collect();
+    let mut out: Vec<Evaluation> = pairs
+        .par_iter()
+        .filter_map(|(p, m)| {
+            catalog
+                .terms(m.program.as_str(), as_of)
+                .map(|terms| evaluate(p, m, terms, as_of))
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.partner, &a.program).cmp(&(&b.partner, &b.program)));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_naturally() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(
+            compact_span(Span {
+                start: d("2025-01-01"),
+                end: d("2025-12-31")
+            }),
+            "in 2025"
+        );
+        assert_eq!(
+            compact_span(Span {
+                start: d("2026-07-01"),
+                end: d("2026-09-30")
+            }),
+            "in 2026-Q3"
+        );
+        assert_eq!(
+            compact_span(Span {
+                start: d("2025-12-01"),
+                end: d("2025-12-31")
+            }),
+            "in 2025-12"
+        );
+        assert_eq!(
+            compact_span(Span {
+                start: d("2025-11-24"),
+                end: d("2026-11-23")
+            }),
+            "from 2025-11-24 to 2026-11-23"
+        );
+        assert_eq!(
+            singular("realized projects in 2025"),
+            "realized project in 2025"
+        );
+        assert_eq!(singular("certified technicians"), "certified technician");
+        assert_eq!(singular("sales trainings"), "sales training");
+    }
+
+    #[test]
+    fn whole_months_between_dates() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(whole_months(d("2025-01-01"), d("2026-01-01")), 12);
+        assert_eq!(whole_months(d("2025-01-15"), d("2026-01-14")), 11);
+        assert_eq!(whole_months(d("2025-01-31"), d("2025-03-01")), 1);
+    }
+}

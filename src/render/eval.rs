@@ -1,0 +1,227 @@
+//! Renderers for evaluations: a terminal table, the requirement trace (`--explain`), JSON and
+//! Markdown.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use tabled::builder::Builder;
+use tabled::settings::Style;
+
+use crate::evaluate::{Evaluation, RequirementResult, TierBasis};
+use crate::render::markdown::escape;
+
+/// The cells of one table row.
+fn row(ev: &Evaluation) -> Vec<String> {
+    let tier = match (&ev.tier, &ev.tier_basis) {
+        (None, _) => "—".to_owned(),
+        (Some(_), Some(TierBasis::Override { .. })) => {
+            format!("{} (override)", ev.tier_name().unwrap_or_default())
+        }
+        (Some(_), Some(TierBasis::Grace { until })) => format!(
+            "{} (grace until {until})",
+            ev.tier_name().unwrap_or_default()
+        ),
+        (Some(_), _) => ev.tier_name().unwrap_or_default().to_owned(),
+    };
+    let also: Vec<String> = ev.types.iter().chain(&ev.statuses).cloned().collect();
+    let next = ev
+        .next_tier
+        .as_ref()
+        .map_or("—".to_owned(), |g| g.sentence());
+    vec![
+        ev.partner.clone(),
+        ev.program.clone(),
+        ev.track.clone().unwrap_or_else(|| "—".into()),
+        tier,
+        if also.is_empty() {
+            "—".into()
+        } else {
+            also.join(", ")
+        },
+        next,
+        ev.warnings.len().to_string(),
+    ]
+}
+
+const HEADER: [&str; 7] = [
+    "partner",
+    "program",
+    "track",
+    "tier",
+    "types / statuses",
+    "next tier",
+    "warnings",
+];
+
+/// A terminal table, one row per partner and program.
+pub fn table(evals: &[Evaluation]) -> String {
+    let mut b = Builder::default();
+    b.push_record(HEADER);
+    for ev in evals {
+        b.push_record(row(ev));
+    }
+    let mut t = b.build();
+    t.with(Style::rounded());
+    format!("{t}\n")
+}
+
+/// A Markdown table with every cell escaped.
+pub fn markdown(evals: &[Evaluation]) -> String {
+    let mut b = Builder::default();
+    b.push_record(HEADER);
+    for ev in evals {
+        b.push_record(row(ev).iter().map(|c| escape(c)));
+    }
+    let mut t = b.build();
+    t.with(Style::markdown());
+    format!("{t}\n")
+}
+
+fn mark(met: bool) -> &'static str {
+    if met {
+        "✓"
+    } else {
+        "✗"
+    }
+}
+
+fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
+    let pad = " ".repeat(indent);
+    let _ = write!(out, "{pad}{} {}: {}", mark(r.met), r.id, r.description);
+    if !r.children.is_empty() {
+        let _ = writeln!(out);
+        for c in &r.children {
+            trace(out, c, indent + 4);
+        }
+        return;
+    }
+    let _ = write!(
+        out,
+        " — actual {}, required {}",
+        r.actual.display(),
+        r.required.display()
+    );
+    if let Some(by) = &r.waived_by {
+        let _ = write!(out, " (waived by {by})");
+    }
+    if let Some(s) = &r.shortfall {
+        let _ = write!(out, " — needs {s}");
+    }
+    let _ = writeln!(out);
+}
+
+/// The requirement trace of every evaluation.
+pub fn explain(evals: &[Evaluation]) -> String {
+    let mut out = String::new();
+    for ev in evals {
+        let _ = writeln!(
+            out,
+            "{} — {} (terms effective {})",
+            ev.partner, ev.program_name, ev.terms_effective_from
+        );
+        let next = ev
+            .review
+            .next
+            .map_or(String::new(), |n| format!("; next review {n}"));
+        let _ = writeln!(
+            out,
+            "  as of {}: review of {} on business {}{next}",
+            ev.as_of, ev.review.date, ev.review.window
+        );
+        if let Some(t) = &ev.track {
+            let _ = writeln!(out, "  track: {t}");
+        }
+        let basis = match &ev.tier_basis {
+            Some(TierBasis::Override {
+                approved_by,
+                expires,
+            }) => {
+                format!(
+                    " (override by {approved_by}{})",
+                    expires.map_or(String::new(), |e| format!(", until {e}"))
+                )
+            }
+            Some(TierBasis::Grace { until }) => format!(" (grace period until {until})"),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  tier: {}{basis}", ev.tier_name().unwrap_or("none"));
+        if !ev.membership_requirements.is_empty() {
+            let _ = writeln!(out, "  membership requirements:");
+            for r in &ev.membership_requirements {
+                trace(&mut out, r, 4);
+            }
+        }
+        for (title, quals) in [
+            ("tier", &ev.tiers),
+            ("partner type", &ev.partner_types),
+            ("status", &ev.status_results),
+        ] {
+            for q in quals {
+                let _ = writeln!(out, "  {title} {} {}:", mark(q.qualified), q.name);
+                for r in &q.requirements {
+                    trace(&mut out, r, 4);
+                }
+            }
+        }
+        if let Some(g) = &ev.next_tier {
+            let _ = writeln!(out, "  next tier: {}", g.sentence());
+        }
+        if !ev.entitlements.is_empty() {
+            let _ = writeln!(out, "  entitlements:");
+            for e in &ev.entitlements {
+                let _ = writeln!(
+                    out,
+                    "    {}: {} — {} [{}]",
+                    e.id, e.name, e.display, e.source
+                );
+            }
+        }
+        if !ev.fees.is_empty() {
+            let _ = writeln!(out, "  fees:");
+            for e in &ev.fees {
+                let _ = writeln!(
+                    out,
+                    "    {}: {} — {} [{}]",
+                    e.id, e.name, e.display, e.source
+                );
+            }
+        }
+        if !ev.warnings.is_empty() {
+            let _ = writeln!(out, "  warnings:");
+            for w in &ev.warnings {
+                let _ = writeln!(out, "    [{}] {}", w.code, w.message);
+            }
+        }
+        let _ = writeln!(out);
+    }
+    out
+}
+
+/// The JSON document of `eval --format json`.
+#[derive(Serialize)]
+pub struct EvalReport<'a> {
+    /// Format version of this document.
+    pub version: u32,
+    /// The as-of date.
+    pub as_of: crate::model::scalar::Date,
+    /// One result per partner and program.
+    pub results: &'a [Evaluation],
+    /// Files not evaluated because they are invalid.
+    pub skipped: &'a [Skipped],
+}
+
+/// A partner file that was not evaluated.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// The file.
+    pub file: String,
+    /// Its error count.
+    pub errors: usize,
+}
+
+/// Render the JSON report.
+pub fn json(report: &EvalReport<'_>) -> String {
+    let mut s = serde_json::to_string_pretty(report).expect("evaluations serialize");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,70 @@
+//! Escaping untrusted text (partner names, descriptions, ids from a pull request) for Markdown.
+
+/// Escape text for a GitHub-flavoured Markdown table cell or paragraph: no raw HTML, no table
+/// breaks, no emphasis or links, and `@mentions` / `#123` references that neither ping nor link.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("&#124;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '~' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // A zero-width space after @ or # defeats mentions and issue links.
+            '@' | '#' => {
+                out.push(c);
+                out.push('\u{200B}');
+            }
+            // Leading list or heading markers are harmless inside cells; escape `+`/`-`/`=` only at a
+            // line start where they could start a list or a setext heading.
+            '+' | '-' | '=' if prev.is_none() => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+/// A fenced code block whose fence is longer than any backtick run inside, so the content
+/// cannot close it.
+pub fn code_block(lang: &str, content: &str) -> String {
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat((longest + 1).max(3));
+    format!(
+        "{fence}{lang}\n{}\n{fence}\n",
+        content.trim_end_matches('\n')
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_untrusted_text() {
+        assert_eq!(
+            escape("<script>alert(1)</script> | @team #12 `x` *b*"),
+            "&lt;script&gt;alert\\(1\\)&lt;/script&gt; &#124; @\u{200B}team #\u{200B}12 \\`x\\` \\*b\\*"
+        );
+        assert_eq!(escape("-1"), "\\-1");
+        assert_eq!(escape("a-b"), "a-b");
+    }
+
+    #[test]
+    fn code_fence_outgrows_backtick_runs() {
+        assert_eq!(
+            code_block("diff", "a ```` b"),
+            "`````diff\na ```` b\n`````\n"
+        );
+        assert_eq!(code_block("", "plain"), "```\nplain\n```\n");
+    }
+}
