@@ -18,6 +18,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(commands::check::CheckArgs),
+    Diff(commands::diff::DiffArgs),
     Eval(commands::eval::EvalArgs),
     Schema(commands::schema::SchemaArgs),
 }
@@ -27,6 +28,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
+        Command::Diff(a) => commands::diff::run(a),
         Command::Eval(a) => commands::eval::run(a),
         Command::Schema(a) => commands::schema::run(a),
     };

@@ -46,6 +46,47 @@ impl Dataset {
         ds
     }
 
+    /// Load two snapshots (the sides of a diff), parsing each distinct file content only once:
+    /// files with the same path and blob id on both sides share their parse.
+    pub fn pair(base: &Snapshot, head: &Snapshot) -> (Dataset, Dataset) {
+        let mut unique: BTreeMap<(&str, &str), &crate::source::SourceFile> = BTreeMap::new();
+        for f in base.files.iter().chain(&head.files) {
+            unique
+                .entry((f.path.as_str(), f.blob_id.as_str()))
+                .or_insert(f);
+        }
+        let files: Vec<&crate::source::SourceFile> = unique.into_values().collect();
+        let programs: BTreeMap<(String, String), Loaded<Program>> = files
+            .par_iter()
+            .filter(|f| FileKind::of_path(&f.path) == Some(FileKind::Program))
+            .map(|f| ((f.path.clone(), f.blob_id.clone()), load::load_program(f)))
+            .collect();
+        let partners: BTreeMap<(String, String), Loaded<Partner>> = files
+            .par_iter()
+            .filter(|f| FileKind::of_path(&f.path) == Some(FileKind::Partner))
+            .map(|f| ((f.path.clone(), f.blob_id.clone()), load::load_partner(f)))
+            .collect();
+        let side = |snap: &Snapshot| {
+            let key = |f: &crate::source::SourceFile| (f.path.clone(), f.blob_id.clone());
+            let mut ds = Dataset {
+                programs: snap
+                    .files
+                    .iter()
+                    .filter_map(|f| programs.get(&key(f)).cloned())
+                    .collect(),
+                partners: snap
+                    .files
+                    .iter()
+                    .filter_map(|f| partners.get(&key(f)).cloned())
+                    .collect(),
+                problems: snap.problems.clone(),
+            };
+            crate::validate::validate(&mut ds);
+            ds
+        };
+        (side(base), side(head))
+    }
+
     /// All diagnostics, sorted.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self.problems.clone();

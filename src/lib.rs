@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod dataset;
 pub mod diagnostic;
+pub mod diff;
 pub mod evaluate;
 pub mod load;
 pub mod model;

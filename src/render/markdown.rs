@@ -12,7 +12,8 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '|' => out.push_str("&#124;"),
             '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '!' | '~' | '{' | '}' => {
+            // With `[` and `]` escaped no link or image can form, so parentheses stay readable.
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -53,7 +54,7 @@ mod tests {
     fn escapes_untrusted_text() {
         assert_eq!(
             escape("<script>alert(1)</script> | @team #12 `x` *b*"),
-            "&lt;script&gt;alert\\(1\\)&lt;/script&gt; &#124; @\u{200B}team #\u{200B}12 \\`x\\` \\*b\\*"
+            "&lt;script&gt;alert(1)&lt;/script&gt; &#124; @\u{200B}team #\u{200B}12 \\`x\\` \\*b\\*"
         );
         assert_eq!(escape("-1"), "\\-1");
         assert_eq!(escape("a-b"), "a-b");

@@ -1,5 +1,6 @@
 //! Renderers: pure functions from results to text.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod markdown;

@@ -1,0 +1,114 @@
+//! `partnerctl diff`
+
+use std::process::ExitCode;
+
+use super::{CmdResult, EXIT_FINDINGS, EXIT_OK};
+use crate::dataset::Dataset;
+use crate::diff::{self, DiffOptions, Gate};
+use crate::model::scalar::Date;
+use crate::render::diff as render;
+use crate::source::{Repo, Side};
+
+/// Show the effect of a change for review: partners added, removed or renamed; tier changes with
+/// their cause; entitlement and fee changes; files that became invalid or valid; program-term
+/// changes with their blast radius; tier changes at coming review dates; field-level changes and
+/// text diffs of every touched file.
+///
+/// BASE defaults to the merge base of HEAD with the default branch (origin/main, else main); HEAD
+/// defaults to the working tree including uncommitted and untracked files. Both sides are read
+/// from git objects and evaluated as of the same date. Exit status: 0, or 1 when a `--fail-on`
+/// gate trips; 2 on errors.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Base revision (default: merge base of HEAD with origin/main, else main).
+    base: Option<String>,
+    /// Head revision (default: the working tree).
+    head: Option<String>,
+    /// The partner-data repository (default: discovered from the current directory).
+    #[arg(long, value_name = "DIR")]
+    repo: Option<std::path::PathBuf>,
+    /// Evaluate both sides as of this date (YYYY-MM-DD); default today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    format: DiffFormat,
+    /// Exit 1 when any of these effects occur (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "EFFECT")]
+    fail_on: Vec<Gate>,
+    /// Show confidential values (revenue, contacts, approvals) in field changes and text diffs.
+    #[arg(long)]
+    show_confidential: bool,
+    /// Markdown only: keep the comment under this many characters by dropping detail (0 = no limit).
+    #[arg(long, value_name = "N", default_value_t = 65_000)]
+    max_chars: usize,
+    /// Months ahead to report effects at coming review dates.
+    #[arg(long, value_name = "MONTHS", default_value_t = 12)]
+    horizon: u32,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// Terminal tables.
+    Table,
+    /// The pull-request comment (GitHub Markdown, with a hidden sticky marker).
+    Markdown,
+    /// The stable JSON report described in the README.
+    Json,
+}
+
+fn default_base(repo: &Repo) -> Result<String, Box<dyn std::error::Error>> {
+    let git = repo.git()?;
+    let head = repo.resolve("HEAD")?;
+    for branch in ["origin/main", "main", "origin/master", "master"] {
+        if let Ok(id) = repo.resolve(branch) {
+            let base = git
+                .merge_base(head, id)
+                .map_err(|e| format!("merge base of HEAD and {branch}: {e}"))?;
+            return Ok(base.map_or(id, |b| b.detach()).to_string());
+        }
+    }
+    Err("no default branch (origin/main or main) to diff against; name a BASE revision".into())
+}
+
+/// Run `diff`.
+pub fn run(args: &DiffArgs) -> CmdResult {
+    let dir = args.repo.clone().unwrap_or_else(|| ".".into());
+    let repo = Repo::discover(&dir)?;
+    let base_rev = match &args.base {
+        Some(b) => b.clone(),
+        None => default_base(&repo)?,
+    };
+    let head_side = args.head.clone().map_or(Side::WorkTree, Side::Rev);
+    let base_snap = repo.snapshot(&Side::Rev(base_rev.clone()))?;
+    let head_snap = repo.snapshot(&head_side)?;
+    let (base, head) = Dataset::pair(&base_snap, &head_snap);
+    let opts = DiffOptions {
+        as_of: args.as_of.unwrap_or_else(super::eval::today),
+        show_confidential: args.show_confidential,
+        horizon_months: args.horizon,
+    };
+    let base_label = args
+        .base
+        .clone()
+        .unwrap_or_else(|| format!("merge base {}", &base_rev[..base_rev.len().min(12)]));
+    let report = diff::diff(&base, &head, &base_label, &head_snap.label, &opts);
+    let text = match args.format {
+        DiffFormat::Table => render::terminal(&report),
+        DiffFormat::Markdown => render::markdown(&report, args.max_chars),
+        DiffFormat::Json => render::json(&report),
+    };
+    super::emit(text.as_bytes())?;
+    let tripped = diff::tripped(&report, &args.fail_on);
+    if tripped.is_empty() {
+        Ok(ExitCode::from(EXIT_OK))
+    } else {
+        let names: Vec<String> = tripped
+            .iter()
+            .map(|g| format!("{g:?}").to_lowercase())
+            .collect();
+        eprintln!("gate failed: {}", names.join(", "));
+        Ok(ExitCode::from(EXIT_FINDINGS))
+    }
+}

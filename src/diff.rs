@@ -1,0 +1,1115 @@
+//! The effect of a change: a pure function of two loaded sides and an as-of date → sorted effects.
+//!
+//! Work is keyed by git blob id: when no program file changed, only partner files whose content
+//! (or validity) changed are evaluated, on both sides; unchanged partners cannot change effect.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+use serde_json::Value as Json;
+
+use crate::dataset::Dataset;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::evaluate::{self, time, Evaluation};
+use crate::load::Loaded;
+use crate::model::scalar::Date;
+use crate::model::Partner;
+
+/// Options of a diff.
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    /// Evaluate both sides as of this date.
+    pub as_of: Date,
+    /// Show confidential values (revenue, contacts, …) in field changes and text diffs.
+    pub show_confidential: bool,
+    /// How far ahead to look for review dates and scheduled terms.
+    pub horizon_months: u32,
+}
+
+/// Direction of a tier change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TierMove {
+    /// To a higher tier.
+    Up,
+    /// To a lower tier.
+    Down,
+    /// From no tier to a tier.
+    Gained,
+    /// From a tier to none.
+    Lost,
+}
+
+impl TierMove {
+    /// Whether the partner is better off.
+    pub fn is_up(self) -> bool {
+        matches!(self, TierMove::Up | TierMove::Gained)
+    }
+}
+
+/// What caused an effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cause {
+    /// The partner's own file changed.
+    PartnerFile,
+    /// Only program terms changed (the blast radius of a terms change).
+    ProgramTerms,
+    /// Both.
+    Both,
+}
+
+/// A partner's tier in a program changed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct TierChange {
+    /// Partner id.
+    pub partner: String,
+    /// Program id.
+    pub program: String,
+    /// Track, if any.
+    pub track: Option<String>,
+    /// Tier before (id), if any.
+    pub from: Option<String>,
+    /// Tier after (id), if any.
+    pub to: Option<String>,
+    /// Tier names for display.
+    pub from_name: Option<String>,
+    /// Tier names for display.
+    pub to_name: Option<String>,
+    /// Direction.
+    pub direction: TierMove,
+    /// Cause.
+    pub cause: Cause,
+    /// Requirements whose outcome flipped and explain the move ("revenue-20000 no longer met").
+    pub because: Vec<String>,
+}
+
+/// A partner type or status gained or lost.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct QualificationChange {
+    /// Partner id.
+    pub partner: String,
+    /// Program id.
+    pub program: String,
+    /// `type` or `status`.
+    pub what: &'static str,
+    /// Type or status id.
+    pub id: String,
+    /// Gained (true) or lost (false).
+    pub gained: bool,
+}
+
+/// An entitlement or fee changed value, appeared or disappeared.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ValueChange {
+    /// Partner id.
+    pub partner: String,
+    /// Program id.
+    pub program: String,
+    /// Entitlement id.
+    pub id: String,
+    /// Entitlement name.
+    pub name: String,
+    /// Value before, rendered.
+    pub from: Option<String>,
+    /// Value after, rendered.
+    pub to: Option<String>,
+}
+
+/// A file's validity changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValidationChange {
+    /// The file.
+    pub file: String,
+    /// Whether it is now invalid (true) or now valid (false).
+    pub became_invalid: bool,
+    /// Its errors after the change.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A partner added, removed or renamed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+pub enum PartnerEvent {
+    /// A new partner file.
+    Added {
+        /// Partner id.
+        partner: String,
+    },
+    /// A partner file removed.
+    Removed {
+        /// Partner id.
+        partner: String,
+    },
+    /// A partner file renamed (similar content under a new id).
+    Renamed {
+        /// Old id.
+        from: String,
+        /// New id.
+        to: String,
+    },
+}
+
+/// A changed program file and the partners whose outcome changes only because of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProgramChange {
+    /// Program file.
+    pub file: String,
+    /// Program id.
+    pub program: String,
+    /// Partners (with unchanged files) whose tier, types, statuses, entitlements or fees change.
+    pub blast_radius: Vec<String>,
+}
+
+/// Changes the pull request causes at a future review date (or a scheduled terms change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FutureEffect {
+    /// The date.
+    pub date: Date,
+    /// Programs reviewing (or changing terms) that day.
+    pub programs: Vec<String>,
+    /// Tier changes the change causes on that date, where they differ from today's.
+    pub tier_changes: Vec<TierChange>,
+}
+
+/// One field of a data file changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    /// Field path, with array entries named by their natural key: `revenue[nospamproxy server-new-licences 2025].amount`.
+    pub path: String,
+    /// Value before (absent when added); `(confidential)` when masked.
+    pub from: Option<String>,
+    /// Value after (absent when removed); `(confidential)` when masked.
+    pub to: Option<String>,
+}
+
+/// A touched data file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileChange {
+    /// Path after the change (before, for removed files).
+    pub path: String,
+    /// Path before, when renamed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// `added`, `removed`, `modified` or `renamed`.
+    pub status: &'static str,
+    /// Field-level changes.
+    pub fields: Vec<FieldChange>,
+    /// Unified text diff; `None` when hidden because the file is confidential.
+    pub text_diff: Option<String>,
+}
+
+/// Counts for the one-line summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Partners with at least one tier change.
+    pub partners_changing_tier: usize,
+    /// Tier changes up (or gained).
+    pub up: usize,
+    /// Tier changes down (or lost).
+    pub down: usize,
+    /// Files that became invalid.
+    pub became_invalid: usize,
+    /// Files that became valid.
+    pub became_valid: usize,
+    /// Entitlement changes.
+    pub entitlement_changes: usize,
+    /// Fee changes.
+    pub fee_changes: usize,
+    /// Partners added, removed or renamed.
+    pub partner_events: usize,
+    /// Tier changes at future review dates.
+    pub future_tier_changes: usize,
+}
+
+/// The effect of a change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiffReport {
+    /// Format version of this report.
+    pub version: u32,
+    /// The base side.
+    pub base: String,
+    /// The head side.
+    pub head: String,
+    /// Evaluation date of both sides.
+    pub as_of: Date,
+    /// Counts.
+    pub summary: Summary,
+    /// Partners added, removed, renamed.
+    pub partners: Vec<PartnerEvent>,
+    /// Tier changes as of the as-of date.
+    pub tier_changes: Vec<TierChange>,
+    /// Partner types and statuses gained or lost.
+    pub qualification_changes: Vec<QualificationChange>,
+    /// Entitlement changes.
+    pub entitlement_changes: Vec<ValueChange>,
+    /// Fee changes.
+    pub fee_changes: Vec<ValueChange>,
+    /// Files whose validity changed.
+    pub validation: Vec<ValidationChange>,
+    /// Changed program files with their blast radius.
+    pub programs: Vec<ProgramChange>,
+    /// Effects at coming review dates.
+    pub future: Vec<FutureEffect>,
+    /// Touched files with field-level changes and text diffs.
+    pub files: Vec<FileChange>,
+    /// Partner files evaluated (the rest were unchanged and skipped).
+    pub evaluated_partner_files: usize,
+}
+
+impl DiffReport {
+    /// One sentence for the top of a PR comment.
+    pub fn sentence(&self) -> String {
+        let s = &self.summary;
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let mut parts = Vec::new();
+        if s.partners_changing_tier > 0 {
+            parts.push(format!(
+                "{} tier: {} up, {} down",
+                plural(
+                    s.partners_changing_tier,
+                    "partner changes",
+                    "partners change"
+                ),
+                s.up,
+                s.down
+            ));
+        }
+        if s.entitlement_changes > 0 {
+            parts.push(plural(
+                s.entitlement_changes,
+                "entitlement change",
+                "entitlement changes",
+            ));
+        }
+        if s.fee_changes > 0 {
+            parts.push(plural(s.fee_changes, "fee change", "fee changes"));
+        }
+        if s.became_invalid > 0 {
+            parts.push(format!(
+                "{} invalid",
+                plural(s.became_invalid, "file", "files")
+            ));
+        }
+        if s.became_valid > 0 {
+            parts.push(format!("{} fixed", plural(s.became_valid, "file", "files")));
+        }
+        if s.partner_events > 0 {
+            parts.push(plural(
+                s.partner_events,
+                "partner added, removed or renamed",
+                "partners added, removed or renamed",
+            ));
+        }
+        if s.future_tier_changes > 0 {
+            parts.push(format!(
+                "{} at coming reviews",
+                plural(s.future_tier_changes, "tier change", "tier changes")
+            ));
+        }
+        if parts.is_empty() {
+            if self.files.is_empty() {
+                "No changes to partner or program files.".into()
+            } else {
+                "No effect on tiers, entitlements, fees or validity.".into()
+            }
+        } else {
+            let mut s = parts.join("; ");
+            s.push('.');
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or(s)
+        }
+    }
+}
+
+fn errors(d: &[Diagnostic]) -> Vec<Diagnostic> {
+    d.iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect()
+}
+
+fn is_valid<T>(f: &Loaded<T>) -> bool {
+    !f.diagnostics.iter().any(|d| d.severity == Severity::Error)
+}
+
+/// Compute the effect of going from `base` to `head`.
+pub fn diff(
+    base: &Dataset,
+    head: &Dataset,
+    base_label: &str,
+    head_label: &str,
+    opts: &DiffOptions,
+) -> DiffReport {
+    let as_of = opts.as_of;
+    let prog_key = |ds: &Dataset| {
+        ds.programs
+            .iter()
+            .map(|f| (f.path.clone(), f.blob_id.clone(), is_valid(f)))
+            .collect::<BTreeSet<_>>()
+    };
+    let programs_changed = prog_key(base) != prog_key(head);
+
+    // Partner files by path; a partner is "touched" when its blob or its validity differs.
+    let (bp, hp) = (by_path(base), by_path(head));
+    let paths: BTreeSet<&String> = bp.keys().chain(hp.keys()).collect();
+    let touched: BTreeSet<String> = paths
+        .iter()
+        .filter(|p| match (bp.get(**p), hp.get(**p)) {
+            (Some(a), Some(b)) => a.blob_id != b.blob_id || a.diagnostics != b.diagnostics,
+            _ => true,
+        })
+        .map(|p| (*p).clone())
+        .collect();
+    let blob_changed: BTreeSet<String> = paths
+        .iter()
+        .filter(|p| bp.get(**p).map(|f| &f.blob_id) != hp.get(**p).map(|f| &f.blob_id))
+        .map(|p| (*p).clone())
+        .collect();
+
+    let (bsel, hsel) = (
+        select(base, programs_changed, &touched),
+        select(head, programs_changed, &touched),
+    );
+    let (bcat, hcat) = (base.catalog(), head.catalog());
+    let evals = |sel: &[&Partner],
+                 cat: &crate::dataset::Catalog<'_>,
+                 date: Date,
+                 only: Option<&BTreeSet<String>>|
+     -> BTreeMap<(String, String), Evaluation> {
+        let mut v = evaluate::evaluate_all(sel.iter().copied(), cat, date);
+        if let Some(only) = only {
+            v.retain(|e| only.contains(&e.program));
+        }
+        v.into_iter()
+            .map(|e| ((e.partner.clone(), e.program.clone()), e))
+            .collect()
+    };
+    let (be, he) = (
+        evals(&bsel, &bcat, as_of, None),
+        evals(&hsel, &hcat, as_of, None),
+    );
+    let evaluated_partner_files = bsel.len().max(hsel.len());
+
+    let partner_file_changed =
+        |partner: &str| blob_changed.contains(&format!("partners/{partner}.toml"));
+    let cause = |partner: &str| match (partner_file_changed(partner), programs_changed) {
+        (true, true) => Cause::Both,
+        (true, false) => Cause::PartnerFile,
+        _ => Cause::ProgramTerms,
+    };
+
+    let tier_changes = compare_tiers(&be, &he, &cause);
+    let mut qualification_changes = Vec::new();
+    let mut entitlement_changes = Vec::new();
+    let mut fee_changes = Vec::new();
+    let keys: BTreeSet<&(String, String)> = be.keys().chain(he.keys()).collect();
+    for k in &keys {
+        let (b, h) = (be.get(*k), he.get(*k));
+        for (what, get) in [
+            (
+                "type",
+                (|e: &Evaluation| e.types.clone()) as fn(&Evaluation) -> Vec<String>,
+            ),
+            ("status", |e: &Evaluation| e.statuses.clone()),
+        ] {
+            let bs: BTreeSet<String> = b.map(get).unwrap_or_default().into_iter().collect();
+            let hs: BTreeSet<String> = h.map(get).unwrap_or_default().into_iter().collect();
+            for id in bs.symmetric_difference(&hs) {
+                qualification_changes.push(QualificationChange {
+                    partner: k.0.clone(),
+                    program: k.1.clone(),
+                    what,
+                    id: id.clone(),
+                    gained: hs.contains(id),
+                });
+            }
+        }
+        value_changes(
+            k,
+            b.map(|e| &e.entitlements[..]).unwrap_or(&[]),
+            h.map(|e| &e.entitlements[..]).unwrap_or(&[]),
+            &mut entitlement_changes,
+        );
+        value_changes(
+            k,
+            b.map(|e| &e.fees[..]).unwrap_or(&[]),
+            h.map(|e| &e.fees[..]).unwrap_or(&[]),
+            &mut fee_changes,
+        );
+    }
+    qualification_changes.sort();
+    entitlement_changes.sort();
+    fee_changes.sort();
+
+    // Validity.
+    let mut validation = Vec::new();
+    let base_files: BTreeMap<&str, Vec<Diagnostic>> = base
+        .programs
+        .iter()
+        .map(|f| (f.path.as_str(), errors(&f.diagnostics)))
+        .chain(
+            base.partners
+                .iter()
+                .map(|f| (f.path.as_str(), errors(&f.diagnostics))),
+        )
+        .collect();
+    let head_files: BTreeMap<&str, Vec<Diagnostic>> = head
+        .programs
+        .iter()
+        .map(|f| (f.path.as_str(), errors(&f.diagnostics)))
+        .chain(
+            head.partners
+                .iter()
+                .map(|f| (f.path.as_str(), errors(&f.diagnostics))),
+        )
+        .chain(
+            head.problems
+                .iter()
+                .map(|d| (d.file.as_str(), vec![d.clone()])),
+        )
+        .collect();
+    for (file, diags) in &head_files {
+        let before = base_files.get(file).map(|d| !d.is_empty()).unwrap_or(false)
+            || base
+                .problems
+                .iter()
+                .any(|d| d.file == *file && d.severity == Severity::Error);
+        if !diags.is_empty() && !before {
+            validation.push(ValidationChange {
+                file: (*file).to_owned(),
+                became_invalid: true,
+                diagnostics: diags.clone(),
+            });
+        }
+    }
+    for (file, diags) in &base_files {
+        if !diags.is_empty() && head_files.get(file).is_some_and(|d| d.is_empty()) {
+            validation.push(ValidationChange {
+                file: (*file).to_owned(),
+                became_invalid: false,
+                diagnostics: Vec::new(),
+            });
+        }
+    }
+    validation.sort_by(|a, b| a.file.cmp(&b.file));
+
+    // Partners added, removed, renamed, and touched files.
+    let (partners, files) = file_changes(base, head, opts.show_confidential);
+
+    // Program changes and their blast radius.
+    let mut programs = Vec::new();
+    if programs_changed {
+        let bprog: BTreeMap<&str, (&str, String)> = base
+            .programs
+            .iter()
+            .map(|f| (f.path.as_str(), (f.blob_id.as_str(), program_id(f))))
+            .collect();
+        let hprog: BTreeMap<&str, (&str, String)> = head
+            .programs
+            .iter()
+            .map(|f| (f.path.as_str(), (f.blob_id.as_str(), program_id(f))))
+            .collect();
+        let changed: BTreeSet<&str> = bprog
+            .keys()
+            .chain(hprog.keys())
+            .filter(|p| bprog.get(*p).map(|x| x.0) != hprog.get(*p).map(|x| x.0))
+            .copied()
+            .collect();
+        for file in changed {
+            let program = hprog
+                .get(file)
+                .or_else(|| bprog.get(file))
+                .map(|x| x.1.clone())
+                .unwrap_or_default();
+            let affected: BTreeSet<String> = keys
+                .iter()
+                .filter(|k| k.1 == program && !partner_file_changed(&k.0))
+                .filter(|k| outcome(be.get(*k)) != outcome(he.get(*k)))
+                .map(|k| k.0.clone())
+                .collect();
+            programs.push(ProgramChange {
+                file: file.to_owned(),
+                program,
+                blast_radius: affected.into_iter().collect(),
+            });
+        }
+    }
+
+    // Effects over time: review dates (and scheduled terms) within the horizon.
+    let until = as_of.add_months(opts.horizon_months as i32);
+    let mut dates: BTreeMap<Date, BTreeSet<String>> = BTreeMap::new();
+    for cat in [&bcat, &hcat] {
+        for (id, versions) in &cat.versions {
+            if let Some(terms) = cat.terms(id, as_of).or_else(|| versions.first().copied()) {
+                for d in time::reviews_between(&terms.review, as_of, until) {
+                    dates.entry(d).or_default().insert((*id).to_owned());
+                }
+            }
+            for v in versions
+                .iter()
+                .filter(|v| v.effective_from > as_of && v.effective_from <= until)
+            {
+                dates
+                    .entry(v.effective_from)
+                    .or_default()
+                    .insert((*id).to_owned());
+            }
+        }
+    }
+    let today: BTreeSet<(String, String, Option<String>, Option<String>)> = tier_changes
+        .iter()
+        .map(|c| {
+            (
+                c.partner.clone(),
+                c.program.clone(),
+                c.from.clone(),
+                c.to.clone(),
+            )
+        })
+        .collect();
+    let mut future = Vec::new();
+    for (date, progs) in dates {
+        let (bf, hf) = (
+            evals(&bsel, &bcat, date, Some(&progs)),
+            evals(&hsel, &hcat, date, Some(&progs)),
+        );
+        let changes: Vec<TierChange> = compare_tiers(&bf, &hf, &cause)
+            .into_iter()
+            .filter(|c| {
+                !today.contains(&(
+                    c.partner.clone(),
+                    c.program.clone(),
+                    c.from.clone(),
+                    c.to.clone(),
+                ))
+            })
+            .collect();
+        if !changes.is_empty() {
+            future.push(FutureEffect {
+                date,
+                programs: progs.into_iter().collect(),
+                tier_changes: changes,
+            });
+        }
+    }
+
+    let summary = Summary {
+        partners_changing_tier: tier_changes
+            .iter()
+            .map(|c| &c.partner)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        up: tier_changes.iter().filter(|c| c.direction.is_up()).count(),
+        down: tier_changes.iter().filter(|c| !c.direction.is_up()).count(),
+        became_invalid: validation.iter().filter(|v| v.became_invalid).count(),
+        became_valid: validation.iter().filter(|v| !v.became_invalid).count(),
+        entitlement_changes: entitlement_changes.len(),
+        fee_changes: fee_changes.len(),
+        partner_events: partners.len(),
+        future_tier_changes: future.iter().map(|f| f.tier_changes.len()).sum(),
+    };
+    DiffReport {
+        version: 1,
+        base: base_label.to_owned(),
+        head: head_label.to_owned(),
+        as_of,
+        summary,
+        partners,
+        tier_changes,
+        qualification_changes,
+        entitlement_changes,
+        fee_changes,
+        validation,
+        programs,
+        future,
+        files,
+        evaluated_partner_files,
+    }
+}
+
+fn by_path(ds: &Dataset) -> BTreeMap<String, &Loaded<Partner>> {
+    ds.partners.iter().map(|f| (f.path.clone(), f)).collect()
+}
+
+/// The partners to evaluate on one side: all valid ones when programs changed, else the touched.
+fn select<'d>(ds: &'d Dataset, all: bool, touched: &BTreeSet<String>) -> Vec<&'d Partner> {
+    ds.partners
+        .iter()
+        .filter(|f| is_valid(f) && (all || touched.contains(&f.path)))
+        .filter_map(|f| f.record.as_ref())
+        .collect()
+}
+
+fn program_id(f: &Loaded<crate::model::Program>) -> String {
+    f.record.as_ref().map_or_else(
+        || f.stem().split('@').next().unwrap_or_default().to_owned(),
+        |p| p.id.to_string(),
+    )
+}
+
+/// What a partner gets from a program, for blast-radius comparison.
+fn outcome(
+    e: Option<&Evaluation>,
+) -> Option<(Option<&str>, &[String], &[String], Vec<(&str, &str)>)> {
+    e.map(|e| {
+        let values = e
+            .entitlements
+            .iter()
+            .chain(&e.fees)
+            .map(|x| (x.id.as_str(), x.display.as_str()))
+            .collect();
+        (e.tier.as_deref(), &e.types[..], &e.statuses[..], values)
+    })
+}
+
+fn compare_tiers(
+    be: &BTreeMap<(String, String), Evaluation>,
+    he: &BTreeMap<(String, String), Evaluation>,
+    cause: &dyn Fn(&str) -> Cause,
+) -> Vec<TierChange> {
+    let keys: BTreeSet<&(String, String)> = be.keys().chain(he.keys()).collect();
+    let mut out = Vec::new();
+    for k in keys {
+        let (b, h) = (be.get(k), he.get(k));
+        let (bt, ht) = (
+            b.and_then(|e| e.tier.clone()),
+            h.and_then(|e| e.tier.clone()),
+        );
+        if bt == ht {
+            continue;
+        }
+        let rank = |e: Option<&Evaluation>, t: &Option<String>| {
+            e.and_then(|e| e.tiers.iter().position(|q| Some(&q.id) == t.as_ref()))
+        };
+        let direction = match (&bt, &ht) {
+            (None, Some(_)) => TierMove::Gained,
+            (Some(_), None) => TierMove::Lost,
+            _ if rank(h, &ht) > rank(b, &bt) => TierMove::Up,
+            _ => TierMove::Down,
+        };
+        // Which requirements flipped for the tier gained or lost.
+        let focus = if direction.is_up() {
+            ht.as_ref()
+        } else {
+            bt.as_ref()
+        };
+        let reqs = |e: Option<&Evaluation>| -> BTreeMap<String, bool> {
+            let Some(e) = e else { return BTreeMap::new() };
+            e.membership_requirements
+                .iter()
+                .chain(
+                    e.tiers
+                        .iter()
+                        .filter(|q| Some(&q.id) == focus)
+                        .flat_map(|q| q.requirements.iter()),
+                )
+                .map(|r| (r.id.clone(), r.met))
+                .collect()
+        };
+        let (rb, rh) = (reqs(b), reqs(h));
+        let because: Vec<String> = rh
+            .iter()
+            .filter_map(|(id, met)| match (rb.get(id), met) {
+                (Some(false) | None, true) if direction.is_up() => Some(format!("{id} now met")),
+                (Some(true), false) if !direction.is_up() => Some(format!("{id} no longer met")),
+                _ => None,
+            })
+            .collect();
+        let name = |e: Option<&Evaluation>| e.and_then(|e| e.tier_name().map(str::to_owned));
+        out.push(TierChange {
+            partner: k.0.clone(),
+            program: k.1.clone(),
+            track: h.or(b).and_then(|e| e.track.clone()),
+            from: bt,
+            to: ht,
+            from_name: name(b),
+            to_name: name(h),
+            direction,
+            cause: cause(&k.0),
+            because,
+        });
+    }
+    out
+}
+
+fn value_changes(
+    k: &(String, String),
+    b: &[evaluate::Entitlement],
+    h: &[evaluate::Entitlement],
+    out: &mut Vec<ValueChange>,
+) {
+    let bm: BTreeMap<&str, &evaluate::Entitlement> = b.iter().map(|e| (e.id.as_str(), e)).collect();
+    let hm: BTreeMap<&str, &evaluate::Entitlement> = h.iter().map(|e| (e.id.as_str(), e)).collect();
+    let ids: BTreeSet<&str> = bm.keys().chain(hm.keys()).copied().collect();
+    for id in ids {
+        let (x, y) = (
+            bm.get(id).map(|e| e.display.clone()),
+            hm.get(id).map(|e| e.display.clone()),
+        );
+        if x != y {
+            let name = hm
+                .get(id)
+                .or(bm.get(id))
+                .map(|e| e.name.clone())
+                .unwrap_or_default();
+            out.push(ValueChange {
+                partner: k.0.clone(),
+                program: k.1.clone(),
+                id: id.to_owned(),
+                name,
+                from: x,
+                to: y,
+            });
+        }
+    }
+}
+
+/// Fields that may be shown without `--show-confidential`.
+fn is_public_field(path: &str) -> bool {
+    ["api_version", "kind", "id", "profile."]
+        .iter()
+        .any(|p| path == p.trim_end_matches('.') || path.starts_with(p))
+        || (path.starts_with("memberships[")
+            && [".program", ".track", ".types"]
+                .iter()
+                .any(|s| path.ends_with(s) || path.contains(&format!("{s}["))))
+}
+
+const KEY_FIELDS: [&str; 13] = [
+    "program",
+    "product_line",
+    "kind",
+    "person",
+    "name",
+    "customer",
+    "status",
+    "tier",
+    "requirement",
+    "period",
+    "date",
+    "month",
+    "completed",
+];
+
+/// Flatten a document into `path → value` with array entries named by their natural key.
+pub fn flatten(v: &Json, prefix: &str, out: &mut BTreeMap<String, String>) {
+    match v {
+        Json::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(x, &p, out);
+            }
+        }
+        Json::Array(items) => {
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for (i, x) in items.iter().enumerate() {
+                let natural = match x {
+                    Json::Object(m) => KEY_FIELDS
+                        .iter()
+                        .filter_map(|k| m.get(*k).and_then(Json::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    _ => String::new(),
+                };
+                let key = if natural.is_empty() {
+                    i.to_string()
+                } else {
+                    let n = seen.entry(natural.clone()).or_insert(0);
+                    *n += 1;
+                    if *n > 1 {
+                        format!("{natural} #{n}")
+                    } else {
+                        natural
+                    }
+                };
+                flatten(x, &format!("{prefix}[{key}]"), out);
+            }
+            if items.is_empty() {
+                out.insert(prefix.to_owned(), "[]".into());
+            }
+        }
+        Json::String(s) => {
+            out.insert(prefix.to_owned(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_owned(), other.to_string());
+        }
+    }
+}
+
+fn file_json(text: Option<&str>, path: &str) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(t) = text {
+        if let (Some(j), _) = crate::load::parse_to_json(path, t) {
+            flatten(&j, "", &mut out);
+        }
+    }
+    out
+}
+
+fn field_changes(
+    a: &BTreeMap<String, String>,
+    b: &BTreeMap<String, String>,
+    confidential: bool,
+    show: bool,
+) -> Vec<FieldChange> {
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| {
+            let mask = confidential && !show && !is_public_field(k);
+            let shown = |v: Option<&String>| {
+                v.map(|v| {
+                    if mask {
+                        "(confidential)".to_owned()
+                    } else {
+                        v.clone()
+                    }
+                })
+            };
+            FieldChange {
+                path: k.clone(),
+                from: shown(a.get(k)),
+                to: shown(b.get(k)),
+            }
+        })
+        .collect()
+}
+
+fn text_diff(a: &str, b: &str, from: &str, to: &str) -> String {
+    similar::TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{from}"), &format!("b/{to}"))
+        .to_string()
+}
+
+fn file_changes(
+    base: &Dataset,
+    head: &Dataset,
+    show: bool,
+) -> (Vec<PartnerEvent>, Vec<FileChange>) {
+    struct F<'a> {
+        blob: &'a str,
+        text: Option<&'a str>,
+        partner: bool,
+    }
+    let collect = |ds: &'_ Dataset| -> BTreeMap<String, (String, Option<String>, bool)> {
+        ds.programs
+            .iter()
+            .map(|f| (f.path.clone(), (f.blob_id.clone(), f.text.clone(), false)))
+            .chain(
+                ds.partners
+                    .iter()
+                    .map(|f| (f.path.clone(), (f.blob_id.clone(), f.text.clone(), true))),
+            )
+            .collect()
+    };
+    let (bmap, hmap) = (collect(base), collect(head));
+    fn view<'m>(m: &'m BTreeMap<String, (String, Option<String>, bool)>, p: &str) -> Option<F<'m>> {
+        m.get(p).map(|(b, t, partner)| F {
+            blob: b.as_str(),
+            text: t.as_deref(),
+            partner: *partner,
+        })
+    }
+    let mut removed: Vec<&String> = bmap.keys().filter(|p| !hmap.contains_key(*p)).collect();
+    let mut added: Vec<&String> = hmap.keys().filter(|p| !bmap.contains_key(*p)).collect();
+    let mut events = Vec::new();
+    let mut files = Vec::new();
+    let stem = |p: &str| {
+        p.rsplit('/')
+            .next()
+            .unwrap_or(p)
+            .trim_end_matches(".toml")
+            .to_owned()
+    };
+
+    // Renames: a removed and an added file in the same directory with similar content.
+    let mut renames = Vec::new();
+    for r in removed.clone() {
+        let rt = view(&bmap, r).and_then(|f| f.text).unwrap_or("");
+        let best = added
+            .iter()
+            .filter(|a| a.rsplit_once('/').map(|x| x.0) == r.rsplit_once('/').map(|x| x.0))
+            .map(|a| {
+                (
+                    similar::TextDiff::from_lines(
+                        rt,
+                        view(&hmap, a).and_then(|f| f.text).unwrap_or(""),
+                    )
+                    .ratio(),
+                    *a,
+                )
+            })
+            .filter(|(ratio, _)| *ratio >= 0.6)
+            .max_by(|x, y| x.0.total_cmp(&y.0).then_with(|| y.1.cmp(x.1)));
+        if let Some((_, a)) = best {
+            renames.push((r, a));
+            added.retain(|x| *x != a);
+        }
+    }
+    removed.retain(|r| !renames.iter().any(|(x, _)| x == r));
+
+    let mut emit = |from: Option<&str>, to: Option<&str>, status: &'static str| {
+        let (b, h) = (
+            from.and_then(|p| view(&bmap, p)),
+            to.and_then(|p| view(&hmap, p)),
+        );
+        let partner = b.as_ref().or(h.as_ref()).is_some_and(|f| f.partner);
+        let path = to.or(from).unwrap_or_default();
+        let fields = field_changes(
+            &file_json(b.as_ref().and_then(|f| f.text), path),
+            &file_json(h.as_ref().and_then(|f| f.text), path),
+            partner,
+            show,
+        );
+        let text_diff = (!partner || show).then(|| {
+            text_diff(
+                b.as_ref().and_then(|f| f.text).unwrap_or(""),
+                h.as_ref().and_then(|f| f.text).unwrap_or(""),
+                from.unwrap_or(path),
+                to.unwrap_or(path),
+            )
+        });
+        files.push(FileChange {
+            path: path.to_owned(),
+            renamed_from: if status == "renamed" {
+                from.map(str::to_owned)
+            } else {
+                None
+            },
+            status,
+            fields,
+            text_diff,
+        });
+    };
+    for p in &removed {
+        emit(Some(p.as_str()), None, "removed");
+    }
+    for p in &added {
+        emit(None, Some(p.as_str()), "added");
+    }
+    for (r, a) in &renames {
+        emit(Some(r.as_str()), Some(a.as_str()), "renamed");
+    }
+    for p in bmap.keys().filter(|p| hmap.contains_key(*p)) {
+        if view(&bmap, p).map(|f| f.blob) != view(&hmap, p).map(|f| f.blob) {
+            emit(Some(p.as_str()), Some(p.as_str()), "modified");
+        }
+    }
+    for p in removed.iter().filter(|p| p.starts_with("partners/")) {
+        events.push(PartnerEvent::Removed { partner: stem(p) });
+    }
+    for p in added.iter().filter(|p| p.starts_with("partners/")) {
+        events.push(PartnerEvent::Added { partner: stem(p) });
+    }
+    for (r, a) in renames.iter().filter(|(r, _)| r.starts_with("partners/")) {
+        events.push(PartnerEvent::Renamed {
+            from: stem(r),
+            to: stem(a),
+        });
+    }
+    events.sort();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (events, files)
+}
+
+/// Effect kinds a gate can fail on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Gate {
+    /// A tier goes down or is lost (today or at a coming review).
+    Downgrade,
+    /// A tier, partner type, status or entitlement is lost or reduced.
+    Loss,
+    /// A file becomes invalid.
+    Invalid,
+    /// A partner file is removed.
+    Removal,
+    /// A fee changes.
+    Fee,
+    /// Program terms change the outcome of partners whose files did not change.
+    BlastRadius,
+    /// Any effect at all.
+    Any,
+}
+
+/// The gates that the report trips.
+pub fn tripped(report: &DiffReport, gates: &[Gate]) -> Vec<Gate> {
+    let down = |c: &TierChange| !c.direction.is_up();
+    gates
+        .iter()
+        .copied()
+        .filter(|g| match g {
+            Gate::Downgrade => {
+                report.tier_changes.iter().any(down)
+                    || report.future.iter().flat_map(|f| &f.tier_changes).any(down)
+            }
+            Gate::Loss => {
+                report.tier_changes.iter().any(down)
+                    || report.qualification_changes.iter().any(|q| !q.gained)
+                    || report.entitlement_changes.iter().any(|e| e.to.is_none())
+            }
+            Gate::Invalid => report.summary.became_invalid > 0,
+            Gate::Removal => report
+                .partners
+                .iter()
+                .any(|p| matches!(p, PartnerEvent::Removed { .. })),
+            Gate::Fee => !report.fee_changes.is_empty(),
+            Gate::BlastRadius => report.programs.iter().any(|p| !p.blast_radius.is_empty()),
+            Gate::Any => {
+                report.summary != Summary::default() || !report.qualification_changes.is_empty()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flatten_names_entries_by_natural_key() {
+        let j: Json = serde_json::json!({
+            "id": "a",
+            "revenue": [
+                {"program": "nsp", "product_line": "x", "period": "2025", "amount": "18000.00"},
+                {"program": "nsp", "product_line": "x", "period": "2025", "amount": "5.00"}
+            ],
+            "profile": {"languages": ["de", "en"]}
+        });
+        let mut out = BTreeMap::new();
+        flatten(&j, "", &mut out);
+        assert_eq!(
+            out.get("revenue[nsp x 2025].amount").map(String::as_str),
+            Some("18000.00")
+        );
+        assert_eq!(
+            out.get("revenue[nsp x 2025 #2].amount").map(String::as_str),
+            Some("5.00")
+        );
+        assert_eq!(
+            out.get("profile.languages[1]").map(String::as_str),
+            Some("en")
+        );
+    }
+
+    #[test]
+    fn confidential_fields_are_recognised() {
+        assert!(is_public_field("profile.display_name"));
+        assert!(is_public_field("id"));
+        assert!(is_public_field("memberships[nospamproxy].track"));
+        assert!(!is_public_field("memberships[nospamproxy].contract_start"));
+        assert!(!is_public_field("revenue[nsp x 2025].amount"));
+        assert!(!is_public_field("contacts[Jane].email"));
+        assert!(!is_public_field("legal_name"));
+    }
+}
