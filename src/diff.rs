@@ -651,10 +651,16 @@ fn program_id(f: &Loaded<crate::model::Program>) -> String {
     )
 }
 
+/// What a partner gets from a program: tier, types, statuses and rendered entitlements and fees.
+type Outcome<'e> = (
+    Option<&'e str>,
+    &'e [String],
+    &'e [String],
+    Vec<(&'e str, &'e str)>,
+);
+
 /// What a partner gets from a program, for blast-radius comparison.
-fn outcome(
-    e: Option<&Evaluation>,
-) -> Option<(Option<&str>, &[String], &[String], Vec<(&str, &str)>)> {
+fn outcome(e: Option<&Evaluation>) -> Option<Outcome<'_>> {
     e.map(|e| {
         let values = e
             .entitlements
