@@ -1,0 +1,562 @@
+//! Effect diff tests: every effect kind, mirror symmetry, no-op diffs, escaping of untrusted text,
+//! the comment size limit, and the CLI on temporary git repositories.
+
+use std::path::Path;
+use std::process::Command;
+
+use partnerctl::dataset::Dataset;
+use partnerctl::diff::{self, DiffOptions, DiffReport, Gate, PartnerEvent, TierMove};
+use partnerctl::render::diff as render;
+use partnerctl::source::{blob_id, Snapshot, SourceFile};
+
+const NSP: &str = include_str!("../programs/nospamproxy.toml");
+
+fn file(path: &str, text: &str) -> SourceFile {
+    SourceFile {
+        path: path.into(),
+        bytes: text.as_bytes().to_vec(),
+        blob_id: blob_id(text.as_bytes()),
+    }
+}
+
+fn snap(files: &[(&str, &str)]) -> Snapshot {
+    Snapshot {
+        label: "side".into(),
+        files: files.iter().map(|(p, t)| file(p, t)).collect(),
+        problems: vec![],
+    }
+}
+
+fn opts() -> DiffOptions {
+    DiffOptions {
+        as_of: "2026-11-23".parse().unwrap(),
+        show_confidential: false,
+        horizon_months: 12,
+    }
+}
+
+fn run(base: &[(&str, &str)], head: &[(&str, &str)]) -> DiffReport {
+    let (b, h) = Dataset::pair(&snap(base), &snap(head));
+    diff::diff(&b, &h, "base", "head", &opts())
+}
+
+/// A NoSpamProxy server-cloud partner with 2025 revenue, projects and certified technicians.
+fn partner(id: &str, name: &str, revenue: &str, projects: usize, certs: usize) -> String {
+    let mut s = format!(
+        "api_version = \"partnerctl/v1\"\nkind = \"Partner\"\nid = \"{id}\"\nlegal_name = \"{id} GmbH\"\n\n[profile]\ndisplay_name = \"{name}\"\ncountry = \"DE\"\n\n\
+         [[memberships]]\nprogram = \"nospamproxy\"\ntrack = \"server-cloud\"\ncontract_start = 2023-01-01\n[memberships.obligations]\nbasic-service-agreement = true\nvendor-named-with-follow-link = true\n\n\
+         [[revenue]]\nprogram = \"nospamproxy\"\nproduct_line = \"server-new-licences\"\nperiod = \"2025\"\ncurrency = \"EUR\"\namount = \"{revenue}\"\n\n\
+         [[trainings]]\nprogram = \"nospamproxy\"\nperson = \"A\"\nkind = \"sales\"\ndate = 2024-03-01\n\n\
+         [[trainings]]\nprogram = \"nospamproxy\"\nperson = \"A\"\nkind = \"technical\"\ndate = 2024-03-01\n\n"
+    );
+    for i in 0..projects {
+        s += &format!(
+            "[[projects]]\nprogram = \"nospamproxy\"\nname = \"P{i}\"\ncompleted = 2025-05-0{}\n\n",
+            i % 9 + 1
+        );
+    }
+    for i in 0..certs {
+        s += &format!("[[certifications]]\nprogram = \"nospamproxy\"\nperson = \"T{i}\"\nkind = \"admin-training\"\ndate = 2025-02-01\n\n");
+    }
+    s
+}
+
+const PROG: &str = "programs/nospamproxy.toml";
+
+#[test]
+fn base_equal_to_head_has_no_effects() {
+    let a = partner("acme", "Acme", "25000.00", 3, 1);
+    let side = [(PROG, NSP), ("partners/acme.toml", a.as_str())];
+    let r = run(&side, &side);
+    assert_eq!(r.summary, Default::default());
+    assert!(r.tier_changes.is_empty() && r.files.is_empty() && r.entitlement_changes.is_empty());
+    assert_eq!(r.sentence(), "No changes to partner or program files.");
+    assert_eq!(
+        r.evaluated_partner_files, 0,
+        "unchanged partners are not evaluated"
+    );
+    assert_eq!(render::markdown(&r, 65_000), "<!-- partnerctl:diff -->\n**partnerctl:** No changes to partner or program files.\n\n<sub>`base` → `head`, evaluated as of 2026-11-23</sub>\n\n");
+}
+
+#[test]
+fn revenue_change_moves_a_partner_up_with_entitlements() {
+    let before = partner("acme", "Acme", "19999.99", 3, 1);
+    let after = partner("acme", "Acme", "20000.00", 3, 1);
+    let other = partner("other", "Other", "2000.00", 1, 0);
+    let r = run(
+        &[
+            (PROG, NSP),
+            ("partners/acme.toml", &before),
+            ("partners/other.toml", &other),
+        ],
+        &[
+            (PROG, NSP),
+            ("partners/acme.toml", &after),
+            ("partners/other.toml", &other),
+        ],
+    );
+    assert_eq!(
+        r.evaluated_partner_files, 1,
+        "only the changed partner file is evaluated"
+    );
+    assert_eq!(r.tier_changes.len(), 1);
+    let c = &r.tier_changes[0];
+    assert_eq!(
+        (
+            c.partner.as_str(),
+            c.from.as_deref(),
+            c.to.as_deref(),
+            c.direction
+        ),
+        ("acme", Some("authorized"), Some("business"), TierMove::Up)
+    );
+    assert_eq!(c.because, vec!["revenue-20000 now met"]);
+    let nfr = r
+        .entitlement_changes
+        .iter()
+        .find(|e| e.id == "nfr-licence")
+        .unwrap();
+    assert_eq!(
+        (nfr.from.as_deref(), nfr.to.as_deref()),
+        (Some("25 users"), Some("50 users"))
+    );
+    let disc = r
+        .entitlement_changes
+        .iter()
+        .find(|e| e.id == "new-licence-discount")
+        .unwrap();
+    assert_eq!(
+        (disc.from.as_deref(), disc.to.as_deref()),
+        (Some("20%"), Some("25%"))
+    );
+    assert_eq!(
+        r.sentence(),
+        "1 partner changes tier: 1 up, 0 down; 8 entitlement changes."
+    );
+    let f = &r.files[0];
+    assert_eq!(f.path, "partners/acme.toml");
+    assert_eq!(f.fields.len(), 1);
+    assert_eq!(
+        f.fields[0].path,
+        "revenue[nospamproxy server-new-licences 2025].amount"
+    );
+    assert_eq!(
+        (f.fields[0].from.as_deref(), f.fields[0].to.as_deref()),
+        (Some("(confidential)"), Some("(confidential)"))
+    );
+    assert_eq!(
+        f.text_diff, None,
+        "partner text diffs are confidential by default"
+    );
+}
+
+#[test]
+fn show_confidential_reveals_values_and_text_diffs() {
+    let before = partner("acme", "Acme", "18000.00", 3, 1);
+    let after = partner("acme", "Acme", "21000.00", 3, 1);
+    let (b, h) = Dataset::pair(
+        &snap(&[(PROG, NSP), ("partners/acme.toml", &before)]),
+        &snap(&[(PROG, NSP), ("partners/acme.toml", &after)]),
+    );
+    let r = diff::diff(
+        &b,
+        &h,
+        "base",
+        "head",
+        &DiffOptions {
+            show_confidential: true,
+            ..opts()
+        },
+    );
+    let f = &r.files[0];
+    assert_eq!(
+        (f.fields[0].from.as_deref(), f.fields[0].to.as_deref()),
+        (Some("18000.00"), Some("21000.00"))
+    );
+    let text = f.text_diff.as_deref().unwrap();
+    assert!(
+        text.contains("-amount = \"18000.00\"\n+amount = \"21000.00\"\n"),
+        "{text}"
+    );
+    assert!(text.starts_with("--- a/partners/acme.toml\n+++ b/partners/acme.toml\n"));
+}
+
+#[test]
+fn diff_is_a_mirror_image_when_sides_swap() {
+    let a1 = partner("acme", "Acme", "50000.00", 5, 2);
+    let a2 = partner("acme", "Acme", "2000.00", 1, 0);
+    let gone = partner("gone", "Gone", "2000.00", 1, 0);
+    let broken = "api_version = \"partnerctl/v1\"\nkind = \"Partner\"\nid = \"zeta\"\nlegal_name = \"Z\"\n[profile]\ndisplay_name = \"Z\"\ncountry = \"DE\"\nbogus = 1\n";
+    let fixed = partner("zeta", "Zeta", "2000.00", 1, 0);
+    let a = [
+        (PROG, NSP),
+        ("partners/acme.toml", a1.as_str()),
+        ("partners/gone.toml", gone.as_str()),
+        ("partners/zeta.toml", broken),
+    ];
+    let b = [
+        (PROG, NSP),
+        ("partners/acme.toml", a2.as_str()),
+        ("partners/zeta.toml", fixed.as_str()),
+    ];
+    let ab = run(&a, &b);
+    let ba = run(&b, &a);
+    assert_eq!(ab.tier_changes.len(), ba.tier_changes.len());
+    for (x, y) in ab.tier_changes.iter().zip(&ba.tier_changes) {
+        assert_eq!((&x.partner, &x.from, &x.to), (&y.partner, &y.to, &y.from));
+        assert_eq!(x.direction.is_up(), !y.direction.is_up());
+    }
+    let swap = |v: &[diff::ValueChange]| {
+        v.iter()
+            .map(|c| {
+                (
+                    c.partner.clone(),
+                    c.id.clone(),
+                    c.to.clone(),
+                    c.from.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let plain = |v: &[diff::ValueChange]| {
+        v.iter()
+            .map(|c| {
+                (
+                    c.partner.clone(),
+                    c.id.clone(),
+                    c.from.clone(),
+                    c.to.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        plain(&ab.entitlement_changes),
+        swap(&ba.entitlement_changes)
+    );
+    assert_eq!(
+        ab.partners,
+        vec![PartnerEvent::Removed {
+            partner: "gone".into()
+        }]
+    );
+    assert_eq!(
+        ba.partners,
+        vec![PartnerEvent::Added {
+            partner: "gone".into()
+        }]
+    );
+    assert_eq!((ab.summary.became_valid, ab.summary.became_invalid), (1, 0));
+    assert_eq!((ba.summary.became_valid, ba.summary.became_invalid), (0, 1));
+    let invalid = &ba.validation[0];
+    assert_eq!(
+        (invalid.file.as_str(), invalid.diagnostics[0].code),
+        ("partners/zeta.toml", "unknown-key")
+    );
+    assert_eq!(
+        invalid.diagnostics[0].start.map(|s| (s.line, s.column)),
+        Some((8, 1))
+    );
+    assert_eq!(ab.summary.up, ba.summary.down);
+    assert_eq!(ab.summary.down, ba.summary.up);
+}
+
+#[test]
+fn rename_is_detected() {
+    let before = partner("acme", "Acme", "2000.00", 1, 0);
+    let after = before.replace("id = \"acme\"", "id = \"acme-mail\"");
+    let r = run(
+        &[(PROG, NSP), ("partners/acme.toml", &before)],
+        &[(PROG, NSP), ("partners/acme-mail.toml", &after)],
+    );
+    assert_eq!(
+        r.partners,
+        vec![PartnerEvent::Renamed {
+            from: "acme".into(),
+            to: "acme-mail".into()
+        }]
+    );
+    assert_eq!(r.files[0].status, "renamed");
+    assert_eq!(
+        r.files[0].renamed_from.as_deref(),
+        Some("partners/acme.toml")
+    );
+    assert_eq!(
+        r.files[0]
+            .fields
+            .iter()
+            .map(|f| f.path.as_str())
+            .collect::<Vec<_>>(),
+        vec!["id"]
+    );
+}
+
+#[test]
+fn program_change_reports_blast_radius() {
+    let a = partner("acme", "Acme", "20000.00", 3, 1);
+    let b = partner("beta", "Beta", "3000.00", 1, 0);
+    let raised = NSP.replace(
+        "at_least = { EUR = \"20000.00\" }",
+        "at_least = { EUR = \"25000.00\" }",
+    );
+    let r = run(
+        &[
+            (PROG, NSP),
+            ("partners/acme.toml", &a),
+            ("partners/beta.toml", &b),
+        ],
+        &[
+            (PROG, raised.as_str()),
+            ("partners/acme.toml", &a),
+            ("partners/beta.toml", &b),
+        ],
+    );
+    assert_eq!(r.programs.len(), 1);
+    assert_eq!(r.programs[0].blast_radius, vec!["acme"]);
+    let c = &r.tier_changes[0];
+    assert_eq!(
+        (c.partner.as_str(), c.direction, c.cause),
+        ("acme", TierMove::Down, diff::Cause::ProgramTerms)
+    );
+    assert_eq!(c.because, vec!["revenue-20000 no longer met"]);
+    assert_eq!(
+        diff::tripped(&r, &[Gate::Downgrade, Gate::Removal, Gate::BlastRadius]),
+        vec![Gate::Downgrade, Gate::BlastRadius]
+    );
+    let text = r
+        .files
+        .iter()
+        .find(|f| f.path == PROG)
+        .unwrap()
+        .text_diff
+        .as_deref()
+        .unwrap();
+    assert!(
+        text.contains("-at_least = { EUR = \"20000.00\" }\n+at_least = { EUR = \"25000.00\" }\n")
+    );
+}
+
+#[test]
+fn effect_at_the_next_review_date() {
+    // Revenue booked in 2026 changes nothing today (the review of 2026-01-01 judged 2025) but
+    // lifts the partner at the review on 2027-01-01.
+    let before = partner("acme", "Acme", "2000.00", 1, 0);
+    let mut after = before.clone();
+    after += "[[revenue]]\nprogram = \"nospamproxy\"\nproduct_line = \"server-services\"\ndate = 2026-06-01\ncurrency = \"EUR\"\namount = \"60000.00\"\n\n";
+    for i in 0..5 {
+        after += &format!(
+            "[[projects]]\nprogram = \"nospamproxy\"\nname = \"N{i}\"\ncompleted = 2026-0{}-10\n\n",
+            i + 1
+        );
+    }
+    after += "[[certifications]]\nprogram = \"nospamproxy\"\nperson = \"T\"\nkind = \"admin-training\"\ndate = 2026-02-01\n\n";
+    let r = run(
+        &[(PROG, NSP), ("partners/acme.toml", &before)],
+        &[(PROG, NSP), ("partners/acme.toml", &after)],
+    );
+    assert!(r.tier_changes.is_empty());
+    assert_eq!(r.future.len(), 1);
+    let f = &r.future[0];
+    assert_eq!(f.date.to_string(), "2027-01-01");
+    assert_eq!(f.programs, vec!["nospamproxy"]);
+    // Without the change there is no 2026 business at all; with it, Business (one certified
+    // technician is not enough for Premium).
+    assert_eq!(
+        (
+            f.tier_changes[0].from.as_deref(),
+            f.tier_changes[0].to.as_deref()
+        ),
+        (None, Some("business"))
+    );
+    assert_eq!(f.tier_changes[0].direction, TierMove::Gained);
+    assert_eq!(r.sentence(), "1 tier change at coming reviews.");
+}
+
+#[test]
+fn untrusted_text_is_escaped_in_the_comment() {
+    let name = "Evil | `code` ``` <script>alert(1)</script> @team #123";
+    let before = partner("evil", "Evil", "2000.00", 1, 0);
+    let after = partner("evil", name, "2000.00", 1, 0);
+    let (b, h) = Dataset::pair(
+        &snap(&[(PROG, NSP), ("partners/evil.toml", &before)]),
+        &snap(&[(PROG, NSP), ("partners/evil.toml", &after)]),
+    );
+    let r = diff::diff(&b, &h, "base", "head", &opts());
+    let md = render::markdown(&r, 65_000);
+    let row = md
+        .lines()
+        .find(|l| l.starts_with("| profile.display\\_name"))
+        .unwrap();
+    assert_eq!(
+        row.split('|').nth(3).unwrap().trim(),
+        "Evil &#124; \\`code\\` \\`\\`\\` &lt;script&gt;alert(1)&lt;/script&gt; @\u{200B}team #\u{200B}123"
+    );
+    assert!(!md.contains("<script>"));
+    assert!(!md.contains("@team"));
+    assert!(!md.contains("#123"));
+}
+
+#[test]
+fn comment_stays_under_githubs_limit() {
+    // Thousands of changes: 3,000 partners drop when the Authorized threshold rises.
+    let mut base: Vec<(String, String)> = vec![(PROG.into(), NSP.into())];
+    for i in 0..3000 {
+        base.push((
+            format!("partners/p{i:04}.toml"),
+            partner(
+                &format!("p{i:04}"),
+                &format!("Partner {i}"),
+                "2000.00",
+                1,
+                0,
+            ),
+        ));
+    }
+    let mut head = base.clone();
+    head[0].1 = NSP.replace(
+        "at_least = { EUR = \"2000.00\" }",
+        "at_least = { EUR = \"2500.00\" }",
+    );
+    let as_refs = |v: &Vec<(String, String)>| {
+        v.iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    let (b, h) = {
+        let bs = as_refs(&base);
+        let hs = as_refs(&head);
+        let bv: Vec<(&str, &str)> = bs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let hv: Vec<(&str, &str)> = hs.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        Dataset::pair(&snap(&bv), &snap(&hv))
+    };
+    let r = diff::diff(&b, &h, "base", "head", &opts());
+    assert_eq!(r.summary.partners_changing_tier, 3000);
+    assert_eq!(r.programs[0].blast_radius.len(), 3000);
+    let md = render::markdown(&r, 65_000);
+    assert!(md.len() <= 65_000, "{}", md.len());
+    assert!(md.starts_with(
+        "<!-- partnerctl:diff -->\n**partnerctl:** 3000 partners change tier: 0 up, 3000 down;"
+    ));
+    assert!(md.contains("### Tier changes"));
+    assert!(
+        md.contains("_Left out to stay under GitHub's comment limit: "),
+        "{}",
+        &md[md.len() - 400..]
+    );
+    // Without a limit everything is kept (the job summary).
+    let full = render::markdown(&r, 0);
+    assert!(full.len() > 65_000);
+    assert!(!full.contains("Left out"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// CLI on temporary git repositories.
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "gc.auto=0",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn partnerctl(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_partnerctl"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_diffs_the_working_tree_against_the_merge_base_of_main() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, PROG, NSP);
+    write(
+        dir,
+        "partners/acme.toml",
+        &partner("acme", "Acme", "20000.00", 3, 1),
+    );
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "base"]);
+    git(dir, &["checkout", "-qb", "feature"]);
+    write(
+        dir,
+        "partners/acme.toml",
+        &partner("acme", "Acme", "19999.99", 3, 1),
+    );
+    git(dir, &["commit", "-qam", "lower revenue"]);
+    // An untracked new partner in the working tree counts too.
+    write(
+        dir,
+        "partners/newco.toml",
+        &partner("newco", "NewCo", "2000.00", 1, 0),
+    );
+
+    let (code, out, err) = partnerctl(dir, &["diff", "--as-of", "2026-11-23", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["version"], 1);
+    assert_eq!(j["head"], "working tree");
+    assert_eq!(j["tier_changes"][0]["partner"], "acme");
+    assert_eq!(j["tier_changes"][0]["direction"], "down");
+    assert_eq!(j["tier_changes"][1]["partner"], "newco");
+    assert_eq!(j["tier_changes"][1]["direction"], "gained");
+    assert_eq!(j["partners"][0]["change"], "added");
+
+    let (code, _, err) = partnerctl(
+        dir,
+        &["diff", "--as-of", "2026-11-23", "--fail-on", "downgrade"],
+    );
+    assert_eq!((code, err.as_str()), (1, "gate failed: downgrade\n"));
+    let (code, _, _) = partnerctl(
+        dir,
+        &[
+            "diff",
+            "--as-of",
+            "2026-11-23",
+            "--fail-on",
+            "invalid,removal",
+        ],
+    );
+    assert_eq!(code, 0);
+    // Explicit revisions: main..HEAD ignores the untracked file.
+    let (code, out, _) = partnerctl(dir, &["diff", "main", "HEAD", "--as-of", "2026-11-23"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("main → HEAD (as of 2026-11-23): 1 partner changes tier: 0 up, 1 down;"),
+        "{out}"
+    );
+    let (code, _, err) = partnerctl(dir, &["diff", "nope", "--as-of", "2026-11-23"]);
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error: unknown revision \"nope\""), "{err}");
+}
