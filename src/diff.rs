@@ -785,6 +785,8 @@ fn is_public_field(path: &str) -> bool {
                 .any(|s| path.ends_with(s) || path.contains(&format!("{s}["))))
 }
 
+/// Fields that name an array entry, in order. All of them may be shown with
+/// `--show-confidential`; without it only [`PUBLIC_KEY_FIELDS`] (ids defined by the program).
 const KEY_FIELDS: [&str; 13] = [
     "program",
     "product_line",
@@ -800,9 +802,19 @@ const KEY_FIELDS: [&str; 13] = [
     "month",
     "completed",
 ];
+/// Key fields that reveal nothing confidential.
+const PUBLIC_KEY_FIELDS: [&str; 6] = [
+    "program",
+    "product_line",
+    "kind",
+    "status",
+    "tier",
+    "requirement",
+];
 
-/// Flatten a document into `path → value` with array entries named by their natural key.
-pub fn flatten(v: &Json, prefix: &str, out: &mut BTreeMap<String, String>) {
+/// Flatten a document into `path → value` with array entries named by their natural key, built
+/// from `key_fields` (entries with equal keys get `#2`, `#3`, …).
+pub fn flatten(v: &Json, prefix: &str, key_fields: &[&str], out: &mut BTreeMap<String, String>) {
     match v {
         Json::Object(m) => {
             for (k, x) in m {
@@ -811,14 +823,14 @@ pub fn flatten(v: &Json, prefix: &str, out: &mut BTreeMap<String, String>) {
                 } else {
                     format!("{prefix}.{k}")
                 };
-                flatten(x, &p, out);
+                flatten(x, &p, key_fields, out);
             }
         }
         Json::Array(items) => {
             let mut seen: BTreeMap<String, usize> = BTreeMap::new();
             for (i, x) in items.iter().enumerate() {
                 let natural = match x {
-                    Json::Object(m) => KEY_FIELDS
+                    Json::Object(m) => key_fields
                         .iter()
                         .filter_map(|k| m.get(*k).and_then(Json::as_str))
                         .collect::<Vec<_>>()
@@ -836,7 +848,7 @@ pub fn flatten(v: &Json, prefix: &str, out: &mut BTreeMap<String, String>) {
                         natural
                     }
                 };
-                flatten(x, &format!("{prefix}[{key}]"), out);
+                flatten(x, &format!("{prefix}[{key}]"), key_fields, out);
             }
             if items.is_empty() {
                 out.insert(prefix.to_owned(), "[]".into());
@@ -851,43 +863,61 @@ pub fn flatten(v: &Json, prefix: &str, out: &mut BTreeMap<String, String>) {
     }
 }
 
-fn file_json(text: Option<&str>, path: &str) -> BTreeMap<String, String> {
+fn file_json(text: Option<&str>, path: &str, key_fields: &[&str]) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Some(t) = text {
         if let (Some(j), _) = crate::load::parse_to_json(path, t) {
-            flatten(&j, "", &mut out);
+            flatten(&j, "", key_fields, &mut out);
         }
     }
     out
 }
 
+/// Field changes of one file. With `mask`, confidential values are replaced, and for a file that
+/// was added or removed as a whole only public fields are listed, plus a count of the others.
 fn field_changes(
     a: &BTreeMap<String, String>,
     b: &BTreeMap<String, String>,
-    confidential: bool,
-    show: bool,
+    mask: bool,
 ) -> Vec<FieldChange> {
+    let whole_file = a.is_empty() || b.is_empty();
     let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-    keys.into_iter()
+    let mut hidden = 0;
+    let mut out: Vec<FieldChange> = keys
+        .into_iter()
         .filter(|k| a.get(*k) != b.get(*k))
-        .map(|k| {
-            let mask = confidential && !show && !is_public_field(k);
+        .filter_map(|k| {
+            let masked = mask && !is_public_field(k);
+            if masked && whole_file {
+                hidden += 1;
+                return None;
+            }
             let shown = |v: Option<&String>| {
                 v.map(|v| {
-                    if mask {
+                    if masked {
                         "(confidential)".to_owned()
                     } else {
                         v.clone()
                     }
                 })
             };
-            FieldChange {
+            Some(FieldChange {
                 path: k.clone(),
                 from: shown(a.get(k)),
                 to: shown(b.get(k)),
-            }
+            })
         })
-        .collect()
+        .collect();
+    if hidden > 0 {
+        let n = Some(format!("{hidden} fields"));
+        let (from, to) = if a.is_empty() { (None, n) } else { (n, None) };
+        out.push(FieldChange {
+            path: "(confidential fields)".into(),
+            from,
+            to,
+        });
+    }
+    out
 }
 
 fn text_diff(a: &str, b: &str, from: &str, to: &str) -> String {
@@ -972,11 +1002,16 @@ fn file_changes(
         );
         let partner = b.as_ref().or(h.as_ref()).is_some_and(|f| f.partner);
         let path = to.or(from).unwrap_or_default();
+        let mask = partner && !show;
+        let keys: &[&str] = if mask {
+            &PUBLIC_KEY_FIELDS
+        } else {
+            &KEY_FIELDS
+        };
         let fields = field_changes(
-            &file_json(b.as_ref().and_then(|f| f.text), path),
-            &file_json(h.as_ref().and_then(|f| f.text), path),
-            partner,
-            show,
+            &file_json(b.as_ref().and_then(|f| f.text), path, keys),
+            &file_json(h.as_ref().and_then(|f| f.text), path, keys),
+            mask,
         );
         let text_diff = (!partner || show).then(|| {
             text_diff(
@@ -1093,7 +1128,7 @@ mod tests {
             "profile": {"languages": ["de", "en"]}
         });
         let mut out = BTreeMap::new();
-        flatten(&j, "", &mut out);
+        flatten(&j, "", &KEY_FIELDS, &mut out);
         assert_eq!(
             out.get("revenue[nsp x 2025].amount").map(String::as_str),
             Some("18000.00")

@@ -560,3 +560,21 @@ fn cli_diffs_the_working_tree_against_the_merge_base_of_main() {
     assert_eq!(code, 2);
     assert!(err.starts_with("error: unknown revision \"nope\""), "{err}");
 }
+
+#[test]
+fn snapshots_of_table_markdown_and_json() {
+    let a1 = partner("acme", "Acme Mail", "19999.99", 3, 1);
+    let a2 = partner("acme", "Acme Mail", "20000.00", 3, 1);
+    let b1 = partner("beta", "Beta IT", "2500.00", 1, 0);
+    let r = run(
+        &[
+            (PROG, NSP),
+            ("partners/acme.toml", &a1),
+            ("partners/beta.toml", &b1),
+        ],
+        &[(PROG, NSP), ("partners/acme.toml", &a2)],
+    );
+    insta::assert_snapshot!("diff_table", render::terminal(&r));
+    insta::assert_snapshot!("diff_markdown", render::markdown(&r, 65_000));
+    insta::assert_snapshot!("diff_json", render::json(&r));
+}
