@@ -87,6 +87,93 @@ impl Dataset {
         (side(base), side(head))
     }
 
+    /// Load the two sides of a diff, doing only the work that can matter. When the program files
+    /// are identical on both sides, unchanged partner files cannot change effect, so only the
+    /// touched partner files are read and parsed — plus the untouched ones that cross-file rules
+    /// need: files whose id equals a touched id (duplicates) and files naming a customer that a
+    /// touched file grants access for. Otherwise everything is loaded.
+    pub fn pair_incremental(
+        repo: &crate::source::Repo,
+        mut base: Snapshot,
+        mut head: Snapshot,
+    ) -> Result<(Dataset, Dataset), crate::source::SourceError> {
+        use std::collections::BTreeSet;
+        let is_program = |p: &str| FileKind::of_path(p) == Some(FileKind::Program);
+        let blobs = |s: &Snapshot| {
+            s.files
+                .iter()
+                .map(|f| (f.path.clone(), f.blob_id.clone()))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let (bb, hb) = (blobs(&base), blobs(&head));
+        let programs = |m: &BTreeMap<String, String>| {
+            m.iter()
+                .filter(|(p, _)| is_program(p))
+                .map(|(p, b)| (p.clone(), b.clone()))
+                .collect::<Vec<_>>()
+        };
+        if programs(&bb) != programs(&hb) {
+            repo.fill(&mut base, |_| true)?;
+            repo.fill(&mut head, |_| true)?;
+            return Ok(Dataset::pair(&base, &head));
+        }
+        let touched: BTreeSet<String> = bb
+            .keys()
+            .chain(hb.keys())
+            .filter(|p| !is_program(p) && bb.get(*p) != hb.get(*p))
+            .cloned()
+            .collect();
+        repo.fill(&mut base, |p| is_program(p) || touched.contains(p))?;
+        repo.fill(&mut head, |p| is_program(p) || touched.contains(p))?;
+
+        // What the touched files could collide with.
+        let mut ids: BTreeSet<String> = BTreeSet::new();
+        let mut customers: BTreeSet<String> = BTreeSet::new();
+        for f in base
+            .files
+            .iter()
+            .chain(&head.files)
+            .filter(|f| touched.contains(&f.path))
+        {
+            let loaded = load::load_partner(f);
+            ids.insert(loaded.stem().to_ascii_lowercase());
+            if let Some(p) = &loaded.record {
+                ids.insert(p.id.as_str().to_ascii_lowercase());
+                customers.extend(p.access_grants.iter().map(|g| g.customer.clone()));
+            }
+        }
+        let untouched =
+            |f: &crate::source::SourceFile| !is_program(&f.path) && !touched.contains(&f.path);
+        if !customers.is_empty() {
+            // Untouched files are identical on both sides: read them once, on the head side.
+            repo.fill(&mut head, |p| !is_program(p) && !touched.contains(p))?;
+        }
+        let context: BTreeSet<String> = head
+            .files
+            .iter()
+            .filter(|f| untouched(f))
+            .filter(|f| {
+                let stem = f
+                    .path
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .trim_end_matches(".toml")
+                    .to_ascii_lowercase();
+                ids.contains(&stem) || customers.iter().any(|c| contains(&f.bytes, c.as_bytes()))
+            })
+            .map(|f| f.path.clone())
+            .collect();
+        let keep = |f: &crate::source::SourceFile| {
+            is_program(&f.path) || touched.contains(&f.path) || context.contains(&f.path)
+        };
+        base.files.retain(keep);
+        head.files.retain(keep);
+        repo.fill(&mut base, |_| true)?;
+        repo.fill(&mut head, |_| true)?;
+        Ok(Dataset::pair(&base, &head))
+    }
+
     /// All diagnostics, sorted.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut all: Vec<Diagnostic> = self.problems.clone();
@@ -164,4 +251,9 @@ impl<'a> Catalog<'a> {
         v.dedup();
         v
     }
+}
+
+/// Whether `needle` occurs in `haystack`.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -108,10 +108,44 @@ impl Repo {
     pub fn snapshot(&self, side: &Side) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
             Side::WorkTree => self.read_worktree()?,
-            Side::Rev(rev) => self.read_revision(rev)?,
+            Side::Rev(rev) => self.read_revision(rev, true)?,
         };
         snap.files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(snap)
+    }
+
+    /// List the data files of `side` with their blob ids. Files of a revision come without their
+    /// bytes (empty) until [`Repo::fill`] reads them; working-tree files are read anyway, since
+    /// hashing them is how changes are found.
+    pub fn snapshot_lazy(&self, side: &Side) -> Result<Snapshot, SourceError> {
+        let mut snap = match side {
+            Side::WorkTree => self.read_worktree()?,
+            Side::Rev(rev) => self.read_revision(rev, false)?,
+        };
+        snap.files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(snap)
+    }
+
+    /// Read the bytes of the files of a lazy snapshot that `wanted` selects.
+    pub fn fill(
+        &self,
+        snap: &mut Snapshot,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<(), SourceError> {
+        for f in snap
+            .files
+            .iter_mut()
+            .filter(|f| f.bytes.is_empty() && wanted(&f.path))
+        {
+            let git = self.git()?;
+            let id = gix::ObjectId::from_hex(f.blob_id.as_bytes())
+                .map_err(|e| SourceError(format!("{}: {e}", f.path)))?;
+            let blob = git
+                .find_blob(id)
+                .map_err(|e| SourceError(format!("reading {}: {e}", f.path)))?;
+            f.bytes = blob.data.clone();
+        }
+        Ok(())
     }
 
     /// Resolve a revision to its full commit id.
@@ -181,7 +215,7 @@ impl Repo {
         Ok(snap)
     }
 
-    fn read_revision(&self, rev: &str) -> Result<Snapshot, SourceError> {
+    fn read_revision(&self, rev: &str, with_bytes: bool) -> Result<Snapshot, SourceError> {
         let git = self.git()?;
         let commit_id = self.resolve(rev)?;
         let tree = git
@@ -228,15 +262,23 @@ impl Repo {
                         ),
                     );
                 } else if mode.is_blob() && name.ends_with(".toml") {
-                    let blob = git.find_blob(item.object_id()).map_err(|e| fail(&e))?;
-                    if blob.data.len() as u64 > MAX_FILE_BYTES {
-                        snap.problems.push(too_large(&rel, blob.data.len() as u64));
+                    let header = git.find_header(item.object_id()).map_err(|e| fail(&e))?;
+                    if header.size() > MAX_FILE_BYTES {
+                        snap.problems.push(too_large(&rel, header.size()));
                         continue;
                     }
+                    let bytes = if with_bytes {
+                        git.find_blob(item.object_id())
+                            .map_err(|e| fail(&e))?
+                            .data
+                            .clone()
+                    } else {
+                        Vec::new()
+                    };
                     snap.files.push(SourceFile {
                         path: rel,
                         blob_id: item.object_id().to_string(),
-                        bytes: blob.data.clone(),
+                        bytes,
                     });
                 }
             }

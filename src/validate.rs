@@ -987,27 +987,41 @@ fn check_partner(
     c.out
 }
 
+/// Partner ids are unique case-insensitively. Every file of a clash gets the error, naming the
+/// others, so the new file in a pull request is flagged as well as the old one.
 fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
-    let mut first: HashMap<String, String> = HashMap::new();
-    for f in partners.iter_mut() {
-        let Some(p) = &f.record else { continue };
-        let key = p.id.as_str().to_ascii_lowercase();
-        match first.get(&key) {
-            Some(other) => {
-                let path = DocPath::root().key("id");
-                let d = Diagnostic::error(
-                    "duplicate-id",
-                    &f.path,
-                    format!("partner id `{}` is already used by {other}", p.id),
-                )
-                .with_path(&path)
-                .with_hint("ids are compared case-insensitively; choose another id");
-                let d = load::locate(d, f.text.as_deref().unwrap_or(""), &path, false);
-                f.diagnostics.push(d);
-            }
-            None => {
-                first.insert(key, f.path.clone());
-            }
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, f) in partners.iter().enumerate() {
+        if let Some(p) = &f.record {
+            groups
+                .entry(p.id.as_str().to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    for members in groups.values().filter(|m| m.len() > 1) {
+        for &i in members {
+            let others: Vec<String> = members
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| partners[j].path.clone())
+                .collect();
+            let f = &mut partners[i];
+            let id = f
+                .record
+                .as_ref()
+                .map(|p| p.id.to_string())
+                .unwrap_or_default();
+            let path = DocPath::root().key("id");
+            let d = Diagnostic::error(
+                "duplicate-id",
+                &f.path,
+                format!("partner id `{id}` is also used by {}", others.join(", ")),
+            )
+            .with_path(&path)
+            .with_hint("ids are compared case-insensitively; choose another id");
+            let d = load::locate(d, f.text.as_deref().unwrap_or(""), &path, false);
+            f.diagnostics.push(d);
         }
     }
 }

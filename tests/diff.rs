@@ -583,3 +583,117 @@ fn snapshots_of_table_markdown_and_json() {
     insta::assert_snapshot!("diff_markdown", render::markdown(&r, 65_000));
     insta::assert_snapshot!("diff_json", render::json(&r));
 }
+
+const RESELLER: &str = r#"api_version = "partnerctl/v1"
+kind = "Program"
+id = "reseller"
+name = "Reseller"
+vendor = "Hosting AG"
+effective_from = 2025-01-01
+currencies = ["CHF"]
+
+[review]
+cadence = "continuous"
+
+[product_lines]
+hosting = "Web hosting"
+
+[access]
+levels = ["restricted", "full"]
+payment_means = ["customer", "partner"]
+full_access_exclusive = true
+restricted_distinct_products = true
+
+[[tiers]]
+id = "reseller"
+name = "Reseller"
+
+[[levels]]
+tier = "reseller"
+"#;
+
+fn reseller(id: &str, customer: Option<&str>) -> String {
+    let mut s = format!(
+        "api_version = \"partnerctl/v1\"\nkind = \"Partner\"\nid = \"{id}\"\nlegal_name = \"{id} SA\"\n\n[profile]\ndisplay_name = \"{id}\"\ncountry = \"CH\"\n\n[[memberships]]\nprogram = \"reseller\"\n\n"
+    );
+    if let Some(c) = customer {
+        s += &format!("[[access_grants]]\nprogram = \"reseller\"\ncustomer = \"{c}\"\naccess = \"full\"\npayment = \"customer\"\n");
+    }
+    s
+}
+
+#[test]
+fn cli_incremental_diff_sees_cross_file_conflicts_with_untouched_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, "programs/reseller.toml", RESELLER);
+    write(
+        dir,
+        "partners/alpha.toml",
+        &reseller("alpha", Some("cust-7")),
+    );
+    for i in 0..20 {
+        write(
+            dir,
+            &format!("partners/filler-{i}.toml"),
+            &reseller(&format!("filler-{i}"), None),
+        );
+    }
+    write(dir, "partners/bravo.toml", &reseller("bravo", None));
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "base"]);
+    // Bravo now also claims full access to cust-7, and a new file reuses alpha's id in capitals.
+    write(
+        dir,
+        "partners/bravo.toml",
+        &reseller("bravo", Some("cust-7")),
+    );
+    write(dir, "partners/ALPHA.toml", &reseller("ALPHA", None));
+
+    let (code, out, err) = partnerctl(
+        dir,
+        &[
+            "diff",
+            "--as-of",
+            "2026-11-23",
+            "--format",
+            "json",
+            "--fail-on",
+            "invalid",
+        ],
+    );
+    assert_eq!(code, 1, "{err}");
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let invalid: Vec<(&str, Vec<&str>)> = j["validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            let codes = v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["code"].as_str().unwrap())
+                .collect();
+            (v["file"].as_str().unwrap(), codes)
+        })
+        .collect();
+    assert_eq!(
+        invalid,
+        vec![
+            ("partners/ALPHA.toml", vec!["duplicate-id"]),
+            (
+                "partners/alpha.toml",
+                vec!["duplicate-id", "full-access-conflict"]
+            ),
+            ("partners/bravo.toml", vec!["full-access-conflict"]),
+        ]
+    );
+    // Only the touched files and the two that rules tie them to were evaluated, not the fillers.
+    assert!(
+        j["evaluated_partner_files"].as_u64().unwrap() <= 3,
+        "{}",
+        j["evaluated_partner_files"]
+    );
+}

@@ -81,9 +81,10 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         None => default_base(&repo)?,
     };
     let head_side = args.head.clone().map_or(Side::WorkTree, Side::Rev);
-    let base_snap = repo.snapshot(&Side::Rev(base_rev.clone()))?;
-    let head_snap = repo.snapshot(&head_side)?;
-    let (base, head) = Dataset::pair(&base_snap, &head_snap);
+    let base_snap = repo.snapshot_lazy(&Side::Rev(base_rev.clone()))?;
+    let head_snap = repo.snapshot_lazy(&head_side)?;
+    let head_label = head_snap.label.clone();
+    let (base, head) = Dataset::pair_incremental(&repo, base_snap, head_snap)?;
     let opts = DiffOptions {
         as_of: args.as_of.unwrap_or_else(super::eval::today),
         show_confidential: args.show_confidential,
@@ -93,7 +94,7 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         .base
         .clone()
         .unwrap_or_else(|| format!("merge base {}", &base_rev[..base_rev.len().min(12)]));
-    let report = diff::diff(&base, &head, &base_label, &head_snap.label, &opts);
+    let report = diff::diff(&base, &head, &base_label, &head_label, &opts);
     let text = match args.format {
         DiffFormat::Table => render::terminal(&report),
         DiffFormat::Markdown => render::markdown(&report, args.max_chars),
