@@ -651,3 +651,80 @@ fn grace_period_delays_a_downgrade() {
     let ev = eval_with(&programs, &p, "2027-01-15");
     assert_eq!(tier(&ev), None);
 }
+
+#[test]
+fn scheduled_terms_apply_from_their_effective_date() {
+    // A scheduled version raises the Authorized revenue threshold from 2027 on.
+    let v2027 = NSP
+        .replace("effective_from = 2024-01-01", "effective_from = 2027-01-01")
+        .replace(
+            "at_least = { EUR = \"2000.00\" }",
+            "at_least = { EUR = \"3000.00\" }",
+        );
+    let programs = [
+        ("programs/nospamproxy.toml", NSP),
+        ("programs/nospamproxy@2027-01-01.toml", v2027.as_str()),
+    ];
+    let body = format!(
+        "{}{}{}{}",
+        revenue("2500.00", "2025-06-30"),
+        revenue("2500.00", "2026-06-30"),
+        projects(1, 2025),
+        projects(1, 2026)
+    );
+    let body = body + &trainings();
+    let p = nsp_partner("server-cloud", false, &body);
+    let ev = eval_with(&programs, &p, "2026-12-31");
+    assert_eq!(
+        (ev.terms_effective_from, tier(&ev)),
+        (d("2024-01-01"), Some("authorized"))
+    );
+    let ev = eval_with(&programs, &p, "2027-01-01");
+    assert_eq!(
+        (ev.terms_effective_from, tier(&ev)),
+        (d("2027-01-01"), None)
+    );
+    assert_eq!(ev.next_tier.unwrap().missing, vec!["500.00 EUR more revenue (server licences, maintenance, services; cloud licences) in 2026"]);
+}
+
+#[test]
+fn revenue_in_an_unmeasured_currency_is_not_counted_and_warned() {
+    let chf = "[[revenue]]\nprogram = \"nospamproxy\"\nproduct_line = \"server-new-licences\"\ndate = 2025-04-01\ncurrency = \"CHF\"\namount = \"90000.00\"\n\n";
+    let p = nsp_partner(
+        "server-cloud",
+        false,
+        &format!("{chf}{}{}", projects(1, 2025), trainings()),
+    );
+    let mut files = vec![
+        file("programs/nospamproxy.toml", NSP),
+        file("partners/p.toml", &p),
+    ];
+    let snap = Snapshot {
+        label: "t".into(),
+        files: std::mem::take(&mut files),
+        problems: vec![],
+    };
+    let ds = Dataset::from_snapshot(&snap);
+    let diags = ds.diagnostics();
+    assert_eq!(diags.len(), 1);
+    assert_eq!(
+        (diags[0].code, diags[0].severity),
+        (
+            "unmeasured-currency",
+            partnerctl::diagnostic::Severity::Warning
+        )
+    );
+    assert_eq!(
+        diags[0].message,
+        "program `nospamproxy` does not measure CHF; this amount is never counted"
+    );
+    let catalog = ds.catalog();
+    let ev = &evaluate::evaluate_all(
+        ds.partners.iter().filter_map(|f| f.record.as_ref()),
+        &catalog,
+        d(AS_OF),
+    )[0];
+    assert_eq!(tier(ev), None, "CHF is never converted to EUR");
+    assert!(ev.warnings.iter().any(|w| w.code == "unmeasured-currency"
+        && w.message == "amounts in CHF are not counted: the program measures EUR"));
+}
