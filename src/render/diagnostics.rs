@@ -34,7 +34,17 @@ pub fn human(
         .with_code(d.code)
         .with_message(&d.message);
         let id = ids[d.file.as_str()];
+        let text = sources.get(&d.file).map(String::as_str).unwrap_or("");
         match &d.span {
+            Some(span) if line_too_long(text, span.start) => {
+                let at = d
+                    .start
+                    .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
+                cs = cs.with_notes(vec![format!(
+                    "at {}{at} (the line is too long to show)",
+                    d.file
+                )]);
+            }
             Some(span) => {
                 let label = Label::primary(id, span.clone());
                 cs = cs.with_labels(vec![match &d.path {
@@ -50,6 +60,17 @@ pub fn human(
         term::emit(out, &config, &files, &cs).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// Lines longer than this are not printed in snippets (a generated or hostile file can have a
+/// single line of megabytes).
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn line_too_long(text: &str, offset: usize) -> bool {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    end - start > MAX_SNIPPET_LINE
 }
 
 /// One line summarizing counts: `2 errors, 1 warning in 3 files (40 files checked)`.
