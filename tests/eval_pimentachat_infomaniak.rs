@@ -302,7 +302,10 @@ fn infomaniak_needs_a_registered_company() {
 #[test]
 fn infomaniak_entitlements() {
     let ev = inf(&reseller(&[("EUR", "1800.00", "2026-01-01")], true));
-    assert_eq!(value(&ev, "reseller-discount").as_deref(), Some("35%"));
+    assert_eq!(
+        value(&ev, "reseller-discount").as_deref(),
+        Some("up to 35%")
+    );
     assert_eq!(value(&ev, "directory-listing").as_deref(), Some("listed"));
     assert_eq!(
         value(&ev, "customer-access").as_deref(),

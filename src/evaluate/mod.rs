@@ -599,8 +599,17 @@ fn better(a: &GrantValue, b: &GrantValue) -> bool {
 
 /// Human rendering of a granted value.
 pub fn display_grant(def: &crate::model::program::EntitlementDef, v: &GrantValue) -> String {
-    use GrantValue as V;
     let per = def.per.map(|p| format!(" per {p}")).unwrap_or_default();
+    let shown = display_value(def, v, &per);
+    if def.up_to {
+        format!("up to {shown}")
+    } else {
+        shown
+    }
+}
+
+fn display_value(def: &crate::model::program::EntitlementDef, v: &GrantValue, per: &str) -> String {
+    use GrantValue as V;
     let amounts = |m: &BTreeMap<Currency, crate::model::scalar::Money>| {
         m.iter()
             .map(|(c, a)| format!("{a} {c}"))

@@ -615,6 +615,9 @@ pub struct EntitlementDef {
     pub per: Option<Per>,
     /// Unit of seats or allowances ("users", "calls").
     pub unit: Option<String>,
+    /// The granted value is a maximum ("up to 35%"), not a fixed amount.
+    #[serde(default)]
+    pub up_to: bool,
     /// Further wording from the terms.
     pub description: Option<String>,
 }
