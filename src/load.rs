@@ -120,6 +120,9 @@ fn load<T: DeserializeOwned>(file: &SourceFile, kind: FileKind) -> Loaded<T> {
                 .with_span(prefix, prefix.len()..prefix.len())
                 .with_hint("save the file as UTF-8"),
             );
+            // Kept for display only (snippets); the prefix before the bad byte is unchanged, so
+            // the span stays exact.
+            out.text = Some(String::from_utf8_lossy(&file.bytes).into_owned());
             return out;
         }
     };
@@ -160,7 +163,7 @@ pub fn parse_to_json(path: &str, text: &str) -> (Option<Json>, Vec<Diagnostic>) 
         let diags = errors
             .iter()
             .map(|e| {
-                let span = e.span().unwrap_or(0..0);
+                let span = e.span().unwrap_or_else(|| deepest_line(text));
                 Diagnostic::error("toml-syntax", path, first_line(e.message()))
                     .with_span(text, span)
             })
@@ -174,6 +177,22 @@ pub fn parse_to_json(path: &str, text: &str) -> (Option<Json>, Vec<Diagnostic>) 
     } else {
         (None, diags)
     }
+}
+
+/// For a parser error without a position (its recursion limit on dotted keys): the line with
+/// the deepest nesting, counted as dots and brackets before any `=`.
+fn deepest_line(text: &str) -> Range<usize> {
+    let mut best = (0, 0..0);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let head = line.split('=').next().unwrap_or(line);
+        let depth = head.matches(['.', '[', '{']).count() + line.matches(['[', '{']).count();
+        if depth > best.0 {
+            best = (depth, offset..offset + line.trim_end().len());
+        }
+        offset += line.len();
+    }
+    best.1
 }
 
 fn first_line(s: &str) -> String {
@@ -280,6 +299,27 @@ fn matching_branch<'e>(
     }
 }
 
+/// The allowed values when every alternative of a failed `oneOf`/`anyOf` is a constant for the
+/// value itself (schemars writes documented enums that way).
+fn enum_alternatives(
+    context: &[Vec<jsonschema::ValidationError<'static>>],
+    here: &str,
+) -> Option<Vec<String>> {
+    use jsonschema::error::ValidationErrorKind as K;
+    let mut allowed = Vec::new();
+    for branch in context {
+        match branch.as_slice() {
+            [e] if e.instance_path().as_str() == here => match e.kind() {
+                K::Constant { expected_value } => allowed.push(display_json(expected_value)),
+                K::Enum { options } => allowed.extend(options.as_array()?.iter().map(display_json)),
+                _ => return None,
+            },
+            _ => return None,
+        }
+    }
+    (!allowed.is_empty()).then_some(allowed)
+}
+
 fn convert_schema_error(
     err: &jsonschema::ValidationError<'_>,
     kind: FileKind,
@@ -319,7 +359,10 @@ fn convert_schema_error(
         }
         K::Type { kind: expected } => {
             let expected = type_kind_name(expected);
-            let hint = (expected.contains("string") && instance.is_number()).then(|| {
+            let hint = (expected.contains("string")
+                && instance.is_number()
+                && expects_quoted_number(kind, &doc_path, json))
+            .then(|| {
                 "amounts, percentages and periods are written as strings, e.g. \"2000.00\""
                     .to_owned()
             });
@@ -369,6 +412,15 @@ fn convert_schema_error(
             )
         }
         K::AnyOf { context } | K::OneOfNotValid { context } => {
+            if let Some(allowed) = enum_alternatives(context, pointer) {
+                let message = match allowed.as_slice() {
+                    [one] => format!("{shown} must be {one}"),
+                    many => format!("{shown} is not one of {}", many.join(", ")),
+                };
+                let d = Diagnostic::error("bad-enum", path, message).with_path(&doc_path);
+                out.push(locate(d, text, &doc_path, false));
+                return;
+            }
             if let Some(branch) = matching_branch(context, pointer) {
                 for e in branch {
                     convert_schema_error(e, kind, json, path, text, out);
@@ -415,6 +467,20 @@ fn convert_schema_error(
     let mut d = Diagnostic::error(code, path, message).with_path(&doc_path);
     d.hint = hint;
     out.push(locate(d, text, &doc_path, at_key));
+}
+
+/// Whether the schema expects a number written as a string here (money, percent, period, month).
+fn expects_quoted_number(kind: FileKind, path: &DocPath, json: &Json) -> bool {
+    let Some(node) = crate::schema::node_at(kind, path, json) else {
+        return false;
+    };
+    let pattern = node
+        .get("pattern")
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    pattern == MONEY_PATTERN
+        || pattern == crate::model::scalar::PERCENT_PATTERN
+        || pattern.starts_with("^[0-9]{4}")
 }
 
 fn tagged_hint(instance: &Json) -> Option<String> {

@@ -233,6 +233,8 @@ pub struct Evaluation {
     pub status_results: Vec<Qualification>,
     /// What the partner lacks for the next tier up.
     pub next_tier: Option<Gap>,
+    /// What the partner lacks for each declared partner type it does not hold.
+    pub type_gaps: Vec<Gap>,
     /// Entitlements held, sorted by id.
     pub entitlements: Vec<Entitlement>,
     /// Fees due, sorted by id.
@@ -450,6 +452,20 @@ fn evaluate_once(
                 .collect(),
         });
 
+    let type_gaps = partner_types
+        .iter()
+        .filter(|q| !q.qualified)
+        .map(|q| Gap {
+            tier: q.id.clone(),
+            name: q.name.clone(),
+            missing: membership_requirements
+                .iter()
+                .chain(&q.requirements)
+                .flat_map(RequirementResult::shortfalls)
+                .collect(),
+        })
+        .collect();
+
     cx.fact_warnings();
     Evaluation {
         partner: partner.id.to_string(),
@@ -477,6 +493,7 @@ fn evaluate_once(
         partner_types,
         status_results,
         next_tier,
+        type_gaps,
         entitlements,
         fees,
         warnings: cx.warnings.into_iter().collect(),
@@ -940,19 +957,14 @@ impl<'a> Cx<'a> {
                     .get(obligation.as_str())
                     .copied()
                     .unwrap_or(false);
-                let what = self
-                    .p
-                    .obligations
-                    .get(obligation.as_str())
-                    .cloned()
-                    .unwrap_or_else(|| obligation.to_string());
+                let short = (!met).then(|| description.clone());
                 leaf(
                     id,
                     description,
                     met,
                     Quantity::Flag(met),
                     Quantity::Flag(true),
-                    (!met).then(|| format!("obligation: {what}")),
+                    short,
                 )
             }
             Requirement::ContractSigned { .. } => {

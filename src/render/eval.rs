@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 use tabled::builder::Builder;
-use tabled::settings::Style;
+use tabled::settings::object::Columns;
+use tabled::settings::{Style, Width};
 
 use crate::evaluate::{Evaluation, RequirementResult, TierBasis};
 use crate::render::markdown::escape;
@@ -24,10 +25,17 @@ fn row(ev: &Evaluation) -> Vec<String> {
         (Some(_), _) => ev.tier_name().unwrap_or_default().to_owned(),
     };
     let also: Vec<String> = ev.types.iter().chain(&ev.statuses).cloned().collect();
-    let next = ev
+    let gaps: Vec<String> = ev
         .next_tier
-        .as_ref()
-        .map_or("—".to_owned(), |g| g.sentence());
+        .iter()
+        .chain(&ev.type_gaps)
+        .map(|g| g.sentence())
+        .collect();
+    let next = if gaps.is_empty() {
+        "—".to_owned()
+    } else {
+        gaps.join("; ")
+    };
     vec![
         ev.partner.clone(),
         ev.program.clone(),
@@ -49,7 +57,7 @@ const HEADER: [&str; 7] = [
     "track",
     "tier",
     "types / statuses",
-    "next tier",
+    "next step",
     "warnings",
 ];
 
@@ -62,6 +70,9 @@ pub fn table(evals: &[Evaluation]) -> String {
     }
     let mut t = b.build();
     t.with(Style::rounded());
+    // The gap sentences are long; wrap them so the table fits a terminal.
+    t.modify(Columns::one(5), Width::wrap(56).keep_words(true));
+    t.modify(Columns::one(4), Width::wrap(24).keep_words(true));
     format!("{t}\n")
 }
 
@@ -165,6 +176,9 @@ pub fn explain(evals: &[Evaluation]) -> String {
         }
         if let Some(g) = &ev.next_tier {
             let _ = writeln!(out, "  next tier: {}", g.sentence());
+        }
+        for g in &ev.type_gaps {
+            let _ = writeln!(out, "  partner type not held: {}", g.sentence());
         }
         if !ev.entitlements.is_empty() {
             let _ = writeln!(out, "  entitlements:");
