@@ -183,7 +183,7 @@ fn pimentachat_contract_term_of_at_least_twelve_months() {
         .unwrap();
     assert_eq!(
         term.shortfall.as_deref(),
-        Some("1 more partner contract term")
+        Some("1 more month of contract term")
     );
 }
 

@@ -1058,14 +1058,15 @@ impl<'a> Cx<'a> {
                             Some(d) => format!("{name} was due by {due} but attended on {d}"),
                             None => format!("{name} is overdue since {due}"),
                         };
-                        self.warn("training-overdue", msg.clone());
+                        self.warn("training-overdue", msg);
+                        let short = format!("{} (due by {due})", description);
                         leaf(
                             id,
                             description,
                             false,
                             Quantity::Flag(false),
                             Quantity::Flag(true),
-                            Some(msg),
+                            Some(short),
                         )
                     }
                 }
