@@ -3,7 +3,8 @@
 use std::fmt::Write as _;
 
 use tabled::builder::Builder;
-use tabled::settings::Style;
+use tabled::settings::object::Columns;
+use tabled::settings::{Style, Width};
 
 use crate::diff::{Cause, DiffReport, PartnerEvent, TierChange, TierMove, ValueChange};
 use crate::render::markdown::{code_block, escape};
@@ -94,6 +95,8 @@ fn table(header: &[&str], rows: Vec<Vec<String>>, markdown: bool) -> String {
         t.with(Style::markdown());
     } else {
         t.with(Style::rounded());
+        // Long names and values wrap so the table fits a terminal.
+        t.modify(Columns::new(..), Width::wrap(40).keep_words(true));
     }
     format!("{t}\n")
 }
