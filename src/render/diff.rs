@@ -352,8 +352,8 @@ fn markdown_at(r: &DiffReport, level: Detail) -> String {
                 "no partner outcome changes".to_owned()
             } else {
                 format!(
-                    "{} partners affected without touching their files: {}",
-                    p.blast_radius.len(),
+                    "{} affected without touching their files: {}",
+                    if p.blast_radius.len() == 1 { "1 partner".to_owned() } else { format!("{} partners", p.blast_radius.len()) },
                     escape(&p.blast_radius.join(", "))
                 )
             };
