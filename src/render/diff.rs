@@ -353,7 +353,11 @@ fn markdown_at(r: &DiffReport, level: Detail) -> String {
             } else {
                 format!(
                     "{} affected without touching their files: {}",
-                    if p.blast_radius.len() == 1 { "1 partner".to_owned() } else { format!("{} partners", p.blast_radius.len()) },
+                    if p.blast_radius.len() == 1 {
+                        "1 partner".to_owned()
+                    } else {
+                        format!("{} partners", p.blast_radius.len())
+                    },
                     escape(&p.blast_radius.join(", "))
                 )
             };
