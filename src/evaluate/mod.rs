@@ -298,17 +298,12 @@ fn evaluate_once(
     let tiers: Vec<Qualification> = levels
         .iter()
         .map(|l| {
-            let requirements: Vec<RequirementResult> = l
-                .requires
-                .iter()
-                .map(|r| cx.requirement(r.as_str(), 0))
-                .collect();
-            Qualification {
-                id: l.tier.to_string(),
-                name: terms.tier_name(l.tier.as_str()).to_owned(),
-                qualified: member_ok && requirements.iter().all(|r| r.met),
-                requirements,
-            }
+            cx.qualification(
+                l.tier.as_str(),
+                terms.tier_name(l.tier.as_str()),
+                &l.requires,
+                member_ok,
+            )
         })
         .collect();
     let mut tier = tiers
@@ -351,36 +346,12 @@ fn evaluate_once(
         .types
         .iter()
         .filter_map(|t| terms.partner_types.iter().find(|x| x.id == *t))
-        .map(|t| {
-            let requirements: Vec<RequirementResult> = t
-                .requires
-                .iter()
-                .map(|r| cx.requirement(r.as_str(), 0))
-                .collect();
-            Qualification {
-                id: t.id.to_string(),
-                name: t.name.clone(),
-                qualified: member_ok && requirements.iter().all(|r| r.met),
-                requirements,
-            }
-        })
+        .map(|t| cx.qualification(t.id.as_str(), &t.name, &t.requires, member_ok))
         .collect();
     let status_results: Vec<Qualification> = terms
         .statuses
         .iter()
-        .map(|s| {
-            let requirements: Vec<RequirementResult> = s
-                .requires
-                .iter()
-                .map(|r| cx.requirement(r.as_str(), 0))
-                .collect();
-            Qualification {
-                id: s.id.to_string(),
-                name: s.name.clone(),
-                qualified: member_ok && requirements.iter().all(|r| r.met),
-                requirements,
-            }
-        })
+        .map(|s| cx.qualification(s.id.as_str(), &s.name, &s.requires, member_ok))
         .collect();
 
     // Entitlements: membership, tier, types, statuses (and the tier benefits a status confers).
@@ -671,6 +642,27 @@ struct Cx<'a> {
 impl<'a> Cx<'a> {
     fn warn(&mut self, code: &'static str, message: String) {
         self.warnings.insert(Warning { code, message });
+    }
+
+    /// Evaluate a tier, type or status: its own requirements, and whether it is held given
+    /// whether the membership requirements are met.
+    fn qualification(
+        &mut self,
+        id: &str,
+        name: &str,
+        requires: &'a [Id],
+        member_ok: bool,
+    ) -> Qualification {
+        let requirements: Vec<RequirementResult> = requires
+            .iter()
+            .map(|r| self.requirement(r.as_str(), 0))
+            .collect();
+        Qualification {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            qualified: member_ok && requirements.iter().all(|r| r.met),
+            requirements,
+        }
     }
 
     fn is_mine(&self, program: &Id) -> bool {

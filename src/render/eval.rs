@@ -180,19 +180,11 @@ pub fn explain(evals: &[Evaluation]) -> String {
         for g in &ev.type_gaps {
             let _ = writeln!(out, "  partner type not held: {}", g.sentence());
         }
-        if !ev.entitlements.is_empty() {
-            let _ = writeln!(out, "  entitlements:");
-            for e in &ev.entitlements {
-                let _ = writeln!(
-                    out,
-                    "    {}: {} — {} [{}]",
-                    e.id, e.name, e.display, e.source
-                );
+        for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
+            if !list.is_empty() {
+                let _ = writeln!(out, "  {title}:");
             }
-        }
-        if !ev.fees.is_empty() {
-            let _ = writeln!(out, "  fees:");
-            for e in &ev.fees {
+            for e in list {
                 let _ = writeln!(
                     out,
                     "    {}: {} — {} [{}]",
