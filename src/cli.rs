@@ -19,6 +19,7 @@ pub struct Cli {
 enum Command {
     Check(commands::check::CheckArgs),
     Diff(commands::diff::DiffArgs),
+    Directory(commands::directory::DirectoryArgs),
     Eval(commands::eval::EvalArgs),
     Schema(commands::schema::SchemaArgs),
 }
@@ -29,6 +30,7 @@ pub fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
         Command::Diff(a) => commands::diff::run(a),
+        Command::Directory(a) => commands::directory::run(a),
         Command::Eval(a) => commands::eval::run(a),
         Command::Schema(a) => commands::schema::run(a),
     };

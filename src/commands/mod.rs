@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod directory;
 pub mod eval;
 pub mod schema;
 

@@ -2,5 +2,6 @@
 
 pub mod diagnostics;
 pub mod diff;
+pub mod directory;
 pub mod eval;
 pub mod markdown;

@@ -1,0 +1,234 @@
+//! End to end in a real browser: build the fixture directory, load `index.html` in headless
+//! Chromium under the site's own Content-Security-Policy, apply filters and a search through DOM
+//! events, and count the partners actually visible.
+//!
+//! Needs Debian's `chromium` (`/usr/bin/chromium`, or the path in `PARTNERCTL_CHROMIUM`). When it
+//! is missing the test fails with a message, unless `PARTNERCTL_SKIP_BROWSER=1` is set outside CI
+//! (CI always runs it; `.ci/run` installs chromium).
+
+mod fixture;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use partnerctl::render::directory::csp_hash;
+
+/// Each step sets the filters (select name → value; `q` is the search box), then records the
+/// `#count` text and the number of list items the browser actually renders.
+const STEPS: &str = r#"[
+  {"name": "initial", "set": {}},
+  {"name": "program", "set": {"program": "nospamproxy"}},
+  {"name": "program+tier", "set": {"program": "nospamproxy", "tier": "nospamproxy/business"}},
+  {"name": "country", "set": {"country": "DE"}},
+  {"name": "search", "set": {"q": "cloud"}},
+  {"name": "search+language", "set": {"q": "CLOUD  e-mail", "language": "fr"}},
+  {"name": "type", "set": {"type": "cloudhost/hosting-partner"}},
+  {"name": "region", "set": {"region": "Île-de-France"}},
+  {"name": "service", "set": {"service": "consulting", "q": "wien"}},
+  {"name": "nothing", "set": {"q": "no such partner"}},
+  {"name": "cleared", "set": {}}
+]"#;
+
+/// (step, expected count, expected visible partner ids).
+const EXPECTED: &[(&str, usize, &[&str])] = &[
+    ("initial", 3, &["acme", "bolt", "cirrus"]),
+    ("program", 3, &["acme", "bolt", "cirrus"]),
+    ("program+tier", 1, &["cirrus"]),
+    ("country", 1, &["acme"]),
+    ("search", 2, &["acme", "bolt"]),
+    ("search+language", 1, &["bolt"]),
+    ("type", 1, &["acme"]),
+    ("region", 1, &["bolt"]),
+    ("service", 1, &["cirrus"]),
+    ("nothing", 0, &[]),
+    ("cleared", 3, &["acme", "bolt", "cirrus"]),
+];
+
+fn driver_script() -> String {
+    format!(
+        r##"(function () {{
+  var out = {{ formVisible: !document.getElementById("filters").hidden, steps: [] }};
+  var steps = {STEPS};
+  var form = document.getElementById("filters");
+  steps.forEach(function (step) {{
+    var controls = form.querySelectorAll("select, input");
+    for (var i = 0; i < controls.length; i++) {{
+      var c = controls[i];
+      var v = Object.prototype.hasOwnProperty.call(step.set, c.name) ? step.set[c.name] : "";
+      c.value = v;
+      c.dispatchEvent(new Event(c.tagName === "SELECT" ? "change" : "input", {{ bubbles: true }}));
+    }}
+    var visible = [];
+    var items = document.querySelectorAll("#partners > li");
+    for (var j = 0; j < items.length; j++) {{
+      if (items[j].offsetParent !== null) visible.push(items[j].getAttribute("data-id"));
+    }}
+    out.steps.push({{
+      name: step.name,
+      count: document.getElementById("count").textContent,
+      visible: visible,
+      emptyShown: document.getElementById("empty").offsetParent !== null
+    }});
+  }});
+  var pre = document.createElement("pre");
+  pre.id = "browser-test-result";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+}})();"##
+    )
+}
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("PARTNERCTL_CHROMIUM") {
+        return Some(PathBuf::from(p)).filter(|p| p.exists());
+    }
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Run headless Chromium on `page` and return the serialized DOM.
+fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("chromium starts");
+    let stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut { stdout }, &mut s).unwrap();
+        s
+    });
+    let stderr = child.stderr.take().unwrap();
+    let err_reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stderr }, &mut s);
+        s
+    });
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "chromium did not finish within 120 s\n{}",
+                err_reader.join().unwrap()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let dom = reader.join().unwrap();
+    assert!(
+        !dom.is_empty(),
+        "chromium printed no DOM:\n{}",
+        err_reader.join().unwrap()
+    );
+    dom
+}
+
+/// Undo the HTML escaping of text content.
+fn unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn filters_and_search_in_headless_chromium() {
+    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let Some(browser) = chromium() else {
+        if !in_ci && std::env::var("PARTNERCTL_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!(
+                "SKIPPED browser test: chromium not found and PARTNERCTL_SKIP_BROWSER=1 is set"
+            );
+            return;
+        }
+        panic!(
+            "the browser test needs Debian's chromium at /usr/bin/chromium (or PARTNERCTL_CHROMIUM): \
+             apt-get install -y --no-install-recommends chromium; to skip it locally set \
+             PARTNERCTL_SKIP_BROWSER=1 (CI always runs it{})",
+            if in_ci { "; this is CI" } else { "" }
+        );
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fixture::write_fixture(&repo);
+    let out = dir.path().join("site");
+    let (code, stderr) = fixture::build_site(&repo, &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+
+    // A copy of the index next to it (so logos resolve) with the driver appended; the site's own
+    // CSP stays in force, extended only by the driver's hash, so the real script must pass it.
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let driver = driver_script();
+    let marker = "script-src &#x27;sha256-";
+    assert!(
+        index.contains(marker),
+        "index.html has no script hash in its CSP"
+    );
+    let with_csp = index.replacen(
+        marker,
+        &format!("script-src &#x27;{}&#x27; &#x27;sha256-", csp_hash(&driver)),
+        1,
+    );
+    let test_page = with_csp.replacen("</body>", &format!("<script>{driver}</script>\n</body>"), 1);
+    let page = out.join("index.browser-test.html");
+    std::fs::write(&page, test_page).unwrap();
+
+    let profile = dir.path().join("chromium-profile");
+    let dom = dump_dom(&browser, &page, &profile);
+    let start = dom
+        .find("<pre id=\"browser-test-result\">")
+        .unwrap_or_else(|| panic!("the driver script did not run; DOM:\n{dom}"));
+    let rest = &dom[start..];
+    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</pre>").unwrap()];
+    let result: serde_json::Value = serde_json::from_str(&unescape(json)).unwrap();
+    assert_eq!(
+        result["formVisible"], true,
+        "the site's script did not run (blocked by its CSP?)"
+    );
+    let steps = result["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), EXPECTED.len());
+    for (got, (name, count, visible)) in steps.iter().zip(EXPECTED) {
+        assert_eq!(got["name"], *name);
+        assert_eq!(
+            got["count"].as_str().unwrap(),
+            count.to_string(),
+            "#count after step {name}: {got}"
+        );
+        let ids: Vec<&str> = got["visible"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(ids, *visible, "visible partners after step {name}");
+        assert_eq!(got["emptyShown"], *count == 0, "empty message after {name}");
+    }
+    eprintln!("browser test passed in {}", browser.display());
+}
