@@ -140,7 +140,9 @@ fn load<T: DeserializeOwned>(file: &SourceFile, kind: FileKind) -> Loaded<T> {
         out.diagnostics.extend(schema_diags);
         return out;
     }
-    match serde_path_to_error::deserialize::<_, T>(&json) {
+    // By value: strings move from the JSON tree into the record instead of being copied. The
+    // errors are the same as when deserializing from `&Json`.
+    match serde_path_to_error::deserialize::<_, T>(json) {
         Ok(record) => out.record = Some(record),
         Err(err) => {
             let path = path_from_serde(err.path());
@@ -270,14 +272,19 @@ fn schema_diagnostics(
     text: &str,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Most files are valid: the boolean check is much cheaper than collecting (no) errors.
+    if validator.is_valid(json) {
+        return out;
+    }
     for err in validator.iter_errors(json) {
         convert_schema_error(&err, kind, json, path, text, &mut out);
     }
     out
 }
 
-/// The branch errors of a failed `oneOf`/`anyOf` worth reporting: those of the branch whose
-/// `type` tag matches the value (a tagged requirement or measure), else none.
+/// The branch errors of a failed `oneOf`/`anyOf` worth reporting: those of the one branch whose
+/// `type` tag matches the value (a tagged requirement or measure) or that is not the `null` of an
+/// optional field; else none.
 fn matching_branch<'e>(
     context: &'e [Vec<jsonschema::ValidationError<'static>>],
     here: &str,
@@ -292,7 +299,15 @@ fn matching_branch<'e>(
             ) && e.instance_path().as_str() == tag_path
         })
     };
-    let candidates: Vec<&Vec<_>> = context.iter().filter(|errs| !tag_failed(errs)).collect();
+    // The `null` alternative of an optional field says nothing useful about a present value.
+    let only_not_null = |errs: &[jsonschema::ValidationError<'static>]| {
+        matches!(errs, [e] if e.instance_path().as_str() == here
+            && matches!(e.kind(), K::Type { kind: jsonschema::error::TypeKind::Single(jsonschema::JsonType::Null) }))
+    };
+    let candidates: Vec<&Vec<_>> = context
+        .iter()
+        .filter(|errs| !tag_failed(errs) && !only_not_null(errs))
+        .collect();
     match candidates.as_slice() {
         [one] if !one.is_empty() && context.len() > 1 => Some(one.as_slice()),
         _ => None,
@@ -359,13 +374,11 @@ fn convert_schema_error(
         }
         K::Type { kind: expected } => {
             let expected = type_kind_name(expected);
-            let hint = (expected.contains("string")
-                && instance.is_number()
-                && expects_quoted_number(kind, &doc_path, json))
-            .then(|| {
-                "amounts, percentages and periods are written as strings, e.g. \"2000.00\""
-                    .to_owned()
-            });
+            let hint = if expected.contains("string") && instance.is_number() {
+                number_hint(kind, &doc_path, json)
+            } else {
+                None
+            };
             (
                 "wrong-type",
                 format!("expected {expected}, found {} {shown}", json_type(instance)),
@@ -469,18 +482,21 @@ fn convert_schema_error(
     out.push(locate(d, text, &doc_path, at_key));
 }
 
-/// Whether the schema expects a number written as a string here (money, percent, period, month).
-fn expects_quoted_number(kind: FileKind, path: &DocPath, json: &Json) -> bool {
-    let Some(node) = crate::schema::node_at(kind, path, json) else {
-        return false;
-    };
+/// How to write a number where the schema expects a string: amounts, percentages, periods and
+/// months are quoted; dates are TOML dates. `None` where a number is simply wrong.
+fn number_hint(kind: FileKind, path: &DocPath, json: &Json) -> Option<String> {
+    let node = crate::schema::node_at(kind, path, json)?;
+    if node.get("format").and_then(Json::as_str) == Some("date") {
+        return Some("write dates as TOML dates, e.g. date = 2025-03-01".into());
+    }
     let pattern = node
         .get("pattern")
         .and_then(Json::as_str)
         .unwrap_or_default();
-    pattern == MONEY_PATTERN
+    (pattern == MONEY_PATTERN
         || pattern == crate::model::scalar::PERCENT_PATTERN
-        || pattern.starts_with("^[0-9]{4}")
+        || pattern.starts_with("^[0-9]{4}"))
+    .then(|| "amounts, percentages and periods are written as strings, e.g. \"2000.00\"".to_owned())
 }
 
 fn tagged_hint(instance: &Json) -> Option<String> {

@@ -939,3 +939,34 @@ fn restricted_partners_with_distinct_products_are_valid() {
     ]);
     assert_eq!(briefs(&diags), vec![]);
 }
+
+#[test]
+fn integer_for_an_optional_date_is_a_wrong_type_with_a_date_hint() {
+    // `date` is optional (`date` or `period`), so the schema has a `null` alternative; the error
+    // must still name the real expectation rather than "does not match any allowed form".
+    let diags = check_acme("date = 2024-03-01", "date = 20240301");
+    assert_eq!(
+        briefs(&diags),
+        vec![error(
+            "wrong-type",
+            ACME,
+            (18, 8),
+            Some("revenue[0].date"),
+            "expected string, found integer 20240301"
+        )]
+    );
+    assert_eq!(
+        diags[0].hint.as_deref(),
+        Some("write dates as TOML dates, e.g. date = 2025-03-01")
+    );
+}
+
+#[test]
+fn a_number_where_text_belongs_gets_no_misleading_hint() {
+    let diags = check_acme(r#"legal_name = "Acme GmbH""#, "legal_name = 5");
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    assert_eq!(
+        (diags[0].code, diags[0].hint.as_deref()),
+        ("wrong-type", None)
+    );
+}

@@ -43,12 +43,16 @@ pub fn run(args: &CheckArgs) -> CmdResult {
     let mut buf = super::stdout_buffer();
     match args.format {
         CheckFormat::Human => {
+            // Only files with diagnostics need their text (for snippets).
+            let wanted: std::collections::BTreeSet<&str> =
+                diags.iter().map(|d| d.file.as_str()).collect();
             let sources: BTreeMap<String, String> = ds
                 .programs
                 .iter()
-                .map(|f| (f.path.clone(), f.text.clone()))
-                .chain(ds.partners.iter().map(|f| (f.path.clone(), f.text.clone())))
-                .filter_map(|(p, t)| t.map(|t| (p, t)))
+                .map(|f| (&f.path, &f.text))
+                .chain(ds.partners.iter().map(|f| (&f.path, &f.text)))
+                .filter(|(p, _)| wanted.contains(p.as_str()))
+                .filter_map(|(p, t)| t.clone().map(|t| (p.clone(), t)))
                 .collect();
             diagnostics::human(&mut buf, &diags, &sources)?;
             writeln!(buf, "{}", diagnostics::summary(&diags, checked))?;
