@@ -159,6 +159,14 @@ impl Repo {
         for (f, bytes) in todo.into_iter().zip(read) {
             f.bytes = bytes?;
         }
+        // Lazy listings did not check sizes: an oversized file becomes a problem, as it would
+        // have been when read eagerly.
+        let (big, ok): (Vec<SourceFile>, Vec<SourceFile>) = std::mem::take(&mut snap.files)
+            .into_iter()
+            .partition(|f| f.bytes.len() as u64 > MAX_FILE_BYTES);
+        snap.files = ok;
+        snap.problems
+            .extend(big.iter().map(|f| too_large(&f.path, f.bytes.len() as u64)));
         Ok(())
     }
 
@@ -344,6 +352,14 @@ impl Repo {
             None
         };
         let read = self.par_map_git(blobs, order, |git, (rel, id)| {
+            // A lazy listing needs only ids; the size limit is applied when `fill` reads the blob.
+            if !with_bytes {
+                return Ok(Ok(SourceFile {
+                    path: rel,
+                    blob_id: id.to_string(),
+                    bytes: Vec::new(),
+                }));
+            }
             if with_bytes {
                 if let Some(bytes) = read_loose_blob(&objects_dir, &id) {
                     return Ok(Ok(SourceFile {
