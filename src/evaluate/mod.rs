@@ -950,14 +950,7 @@ impl<'a> Cx<'a> {
                     .copied()
                     .unwrap_or(false);
                 let short = (!met).then(|| description.clone());
-                leaf(
-                    id,
-                    description,
-                    met,
-                    Quantity::Flag(met),
-                    Quantity::Flag(true),
-                    short,
-                )
+                flag_leaf(id, description, met, short)
             }
             Requirement::ContractSigned { .. } => {
                 let m = self.membership;
@@ -974,23 +967,14 @@ impl<'a> Cx<'a> {
                 } else {
                     None
                 };
-                leaf(
-                    id,
-                    description,
-                    met,
-                    Quantity::Flag(met),
-                    Quantity::Flag(true),
-                    short,
-                )
+                flag_leaf(id, description, met, short)
             }
             Requirement::RegisteredCompany { .. } => {
                 let met = self.partner.registration.is_registered();
-                leaf(
+                flag_leaf(
                     id,
                     description,
                     met,
-                    Quantity::Flag(met),
-                    Quantity::Flag(true),
                     (!met).then(|| {
                         "a commercial register entry (or SIRET, VAT id or equivalent)".to_owned()
                     }),
@@ -1002,12 +986,10 @@ impl<'a> Cx<'a> {
                 ..
             } => {
                 let Some(start) = self.membership.contract_start else {
-                    return leaf(
+                    return flag_leaf(
                         id,
                         description,
                         false,
-                        Quantity::Flag(false),
-                        Quantity::Flag(true),
                         Some("a contract start to count the deadline from".into()),
                     );
                 };
@@ -1026,14 +1008,7 @@ impl<'a> Cx<'a> {
                     .map(|t| t.date)
                     .min();
                 match done {
-                    Some(d) if d <= due => leaf(
-                        id,
-                        description,
-                        true,
-                        Quantity::Flag(true),
-                        Quantity::Flag(true),
-                        None,
-                    ),
+                    Some(d) if d <= due => flag_leaf(id, description, true, None),
                     _ if self.as_of <= due => {
                         self.warn("training-due", format!("{name} is due by {due} ({within_days} days after the contract start)"));
                         leaf(
@@ -1052,26 +1027,17 @@ impl<'a> Cx<'a> {
                         };
                         self.warn("training-overdue", msg);
                         let short = format!("{} (due by {due})", description);
-                        leaf(
-                            id,
-                            description,
-                            false,
-                            Quantity::Flag(false),
-                            Quantity::Flag(true),
-                            Some(short),
-                        )
+                        flag_leaf(id, description, false, Some(short))
                     }
                 }
             }
             Requirement::HoldsTier { tier, .. } => {
                 let met = self.holds_tier(tier.as_str(), depth);
                 let name = self.p.tier_name(tier.as_str()).to_owned();
-                leaf(
+                flag_leaf(
                     id,
                     description,
                     met,
-                    Quantity::Flag(met),
-                    Quantity::Flag(true),
                     (!met).then(|| format!("the {name} tier first")),
                 )
             }
@@ -1117,12 +1083,10 @@ impl<'a> Cx<'a> {
                     .iter()
                     .find(|s| s.id == *status)
                     .map_or(status.to_string(), |s| s.name.clone());
-                leaf(
+                flag_leaf(
                     id,
                     description,
                     met,
-                    Quantity::Flag(met),
-                    Quantity::Flag(true),
                     (!met).then(|| format!("an approval as {name} by the vendor")),
                 )
             }
@@ -1385,6 +1349,23 @@ fn singular(label: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// A yes/no requirement: actual is whether it holds, required is yes.
+fn flag_leaf(
+    id: &str,
+    description: String,
+    met: bool,
+    shortfall: Option<String>,
+) -> RequirementResult {
+    leaf(
+        id,
+        description,
+        met,
+        Quantity::Flag(met),
+        Quantity::Flag(true),
+        shortfall,
+    )
 }
 
 fn months_within(span: Span) -> Vec<Month> {
