@@ -296,23 +296,15 @@ fn markdown_at(r: &DiffReport, level: Detail) -> String {
         ));
         out.push('\n');
     }
-    if !r.entitlement_changes.is_empty() {
-        let _ = writeln!(out, "### Entitlement changes\n");
-        out.push_str(&table(
-            &VALUE_HEADER,
-            rows("entitlement", value_rows(&r.entitlement_changes)),
-            true,
-        ));
-        out.push('\n');
-    }
-    if !r.fee_changes.is_empty() {
-        let _ = writeln!(out, "### Fee changes\n");
-        out.push_str(&table(
-            &VALUE_HEADER,
-            rows("fee", value_rows(&r.fee_changes)),
-            true,
-        ));
-        out.push('\n');
+    for (title, what, changes) in [
+        ("Entitlement changes", "entitlement", &r.entitlement_changes),
+        ("Fee changes", "fee", &r.fee_changes),
+    ] {
+        if !changes.is_empty() {
+            let _ = writeln!(out, "### {title}\n");
+            out.push_str(&table(&VALUE_HEADER, rows(what, value_rows(changes)), true));
+            out.push('\n');
+        }
     }
     if !r.validation.is_empty() {
         let _ = writeln!(out, "### Validation\n");
