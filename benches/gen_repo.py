@@ -4,13 +4,14 @@
     python3 benches/gen_repo.py --out /tmp/pctl-10k --partners 10000 [--seed 42] [--invalid-every 100] [--pack]
 
 Creates OUT as a git repository holding `programs/nospamproxy.toml` (copied from this repository)
-and N realistic partner files `partners/partner-NNNNNN.toml` of about 1.3 KB each: legal name and
+and N realistic partner files `partners/partner-NNNNNN.toml` of about 1.4 KB each: legal name and
 registration, a public profile, a contact, a NoSpamProxy membership with track and obligations,
-several revenue entries (amounts as strings, "12345.67"), projects, trainings and certifications.
+one or two revenue entries (amounts as strings, "12345.67"), monthly recurring revenue for
+cloud-only partners, projects, trainings and a certification.
 About 1 % of the files (every `--invalid-every`-th, default 100) carry exactly one planted error,
 rotating through seven kinds (unknown key, negative amount, unknown product line, unknown
 training kind, bad date, wrong type, id/file-name mismatch). Everything is deterministic for a
-given seed. All files are committed (gc.auto=0, so objects stay loose unless `--pack` runs
+given seed (commit ids included). All files are committed (gc.auto=0, so objects stay loose unless `--pack` runs
 `git gc` afterwards), so `partnerctl check --rev HEAD` reads the same data as the working tree.
 
 Prints one JSON line to stdout: {"partners": N, "invalid": K, "errors": K, "bytes": ..., ...}.
@@ -163,7 +164,7 @@ def main():
     subprocess.run(["git", "-C", a.out, "-c", "gc.auto=0", "commit", "-q", "-m",
                     f"{a.partners} synthetic partners (seed {a.seed})"], check=True, env=env)
     if a.pack:
-        git(a.out, "gc", "-q", "--aggressive" if False else "--prune=now")
+        git(a.out, "gc", "-q", "--prune=now")
     n_invalid = sum(planted.values())
     print(json.dumps({"partners": a.partners, "invalid": n_invalid, "errors": n_invalid,
                       "planted": planted, "bytes": total,
