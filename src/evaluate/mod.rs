@@ -413,28 +413,12 @@ fn evaluate_once(
                 .is_some_and(|r| current_rank.is_none_or(|c| r > c))
         })
         .min_by_key(|q| terms.tier_rank(&q.id))
-        .map(|q| Gap {
-            tier: q.id.clone(),
-            name: q.name.clone(),
-            missing: membership_requirements
-                .iter()
-                .chain(&q.requirements)
-                .flat_map(RequirementResult::shortfalls)
-                .collect(),
-        });
+        .map(|q| gap(q, &membership_requirements));
 
     let type_gaps = partner_types
         .iter()
         .filter(|q| !q.qualified)
-        .map(|q| Gap {
-            tier: q.id.clone(),
-            name: q.name.clone(),
-            missing: membership_requirements
-                .iter()
-                .chain(&q.requirements)
-                .flat_map(RequirementResult::shortfalls)
-                .collect(),
-        })
+        .map(|q| gap(q, &membership_requirements))
         .collect();
 
     cx.fact_warnings();
@@ -1349,6 +1333,19 @@ fn singular(label: &str) -> String {
         }
     }
     out.join(" ")
+}
+
+/// What is missing for a tier or type: the shortfalls of its own and the membership requirements.
+fn gap(q: &Qualification, membership: &[RequirementResult]) -> Gap {
+    Gap {
+        tier: q.id.clone(),
+        name: q.name.clone(),
+        missing: membership
+            .iter()
+            .chain(&q.requirements)
+            .flat_map(RequirementResult::shortfalls)
+            .collect(),
+    }
 }
 
 /// A yes/no requirement: actual is whether it holds, required is yes.
