@@ -69,6 +69,51 @@ pub struct Partner {
     pub approvals: Vec<Approval>,
 }
 
+impl Partner {
+    /// Whether the constraints that only the JSON schema states (lengths and patterns of free
+    /// text, below) hold. Everything else the schema checks is enforced by the types themselves
+    /// (`Id`, `Money`, `Date`, enums, `deny_unknown_fields`). The loader's fast path relies on
+    /// this; the test `schema_only_constraints_are_all_checked` keeps the list complete.
+    pub fn meets_schema_only_constraints(&self) -> bool {
+        let len_within = |s: &str, min: usize, max: usize| {
+            let n = s.chars().count();
+            (min..=max).contains(&n)
+        };
+        let upper = |s: &[u8], n: usize| s.len() == n && s.iter().all(u8::is_ascii_uppercase);
+        let opt = |v: &Option<String>, ok: &dyn Fn(&str) -> bool| v.as_deref().is_none_or(ok);
+        let profile = &self.profile;
+        len_within(&self.legal_name, 1, 200)
+            && opt(&self.registration.siret, &|s| {
+                s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit())
+            })
+            && opt(&self.registration.vat_id, &|s| {
+                s.len() >= 4
+                    && s.len() <= 15
+                    && upper(&s.as_bytes()[..2], 2)
+                    && s.as_bytes()[2..]
+                        .iter()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+*.".contains(b))
+            })
+            && len_within(&profile.display_name, 1, 120)
+            && opt(&profile.website, &|s| {
+                let rest = s
+                    .strip_prefix("https://")
+                    .or_else(|| s.strip_prefix("http://"));
+                len_within(s, 0, 300)
+                    && rest.is_some_and(|r| {
+                        !r.is_empty() && !r.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
+                    })
+            })
+            && opt(&profile.logo, &|s| len_within(s, 0, 200))
+            && opt(&profile.description, &|s| len_within(s, 0, 2000))
+            && upper(profile.country.as_bytes(), 2)
+            && profile
+                .languages
+                .iter()
+                .all(|l| l.0.len() == 2 && l.0.bytes().all(|b| b.is_ascii_lowercase()))
+    }
+}
+
 /// Company registration; a partner counts as a registered company when any number is present.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

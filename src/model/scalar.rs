@@ -113,18 +113,40 @@ impl Money {
     /// Parse a money string exactly; rejects exponents, signs, floats' artefacts and more than two
     /// decimal places.
     pub fn parse(s: &str) -> Result<Self, MoneyError> {
-        let d = Decimal::from_str_exact(s.trim()).map_err(|_| MoneyError::Format)?;
-        if s.contains(['e', 'E', '_', '+']) || s != s.trim() {
+        // Mirrors MONEY_PATTERN exactly (the fast load path relies on it), while still telling
+        // a negative or over-precise amount apart from a malformed one.
+        let (negative, body) = match s.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, s),
+        };
+        let (int, frac) = match body.split_once('.') {
+            Some((i, f)) => (i, Some(f)),
+            None => (body, None),
+        };
+        if !all_digits(int) || frac.is_some_and(|f| !all_digits(f)) {
             return Err(MoneyError::Format);
         }
-        if d.is_sign_negative() && !d.is_zero() {
-            return Err(MoneyError::Negative);
+        let d = Decimal::from_str_exact(body).map_err(|_| MoneyError::Format)?;
+        if negative {
+            return Err(if d.is_zero() {
+                MoneyError::Format
+            } else {
+                MoneyError::Negative
+            });
         }
-        if d.scale() > 2 {
+        if frac.is_some_and(|f| f.len() > 2) {
             return Err(MoneyError::Precision);
+        }
+        if int.len() > 15 || (int.len() > 1 && int.starts_with('0')) {
+            return Err(MoneyError::Format);
         }
         Ok(Money(d))
     }
+}
+
+/// Whether `s` is one or more ASCII digits.
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Why a money string was rejected.
@@ -299,9 +321,16 @@ impl Date {
 impl FromStr for Date {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
+        // DATE_PATTERN first: chrono alone would accept a sign or a short year.
+        let shaped = s.len() == 10
+            && s.as_bytes()[4] == b'-'
+            && s.as_bytes()[7] == b'-'
+            && all_digits(&s[..4])
+            && all_digits(&s[5..7])
+            && all_digits(&s[8..]);
         NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .ok()
-            .filter(|_| s.len() == 10)
+            .filter(|_| shaped)
             .map(Date)
             .ok_or_else(|| format!("{s:?} is not a valid date (YYYY-MM-DD)"))
     }
@@ -321,8 +350,35 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(de::Error::custom)
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+/// Accepts the JSON form of a date (a string) and, for loading straight from TOML, a TOML
+/// datetime value; both are judged by the same text rules.
+struct DateVisitor;
+
+impl<'de> de::Visitor<'de> for DateVisitor {
+    type Value = Date;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date (YYYY-MM-DD)")
+    }
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
+        s.parse().map_err(E::custom)
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
+        let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        match (dt.date, dt.time, dt.offset) {
+            // A TOML local date always has a four-digit year, so only the day needs checking.
+            (Some(d), None, None) => Date::from_ymd(d.year.into(), d.month.into(), d.day.into())
+                .ok_or_else(|| {
+                    de::Error::custom(format!(
+                        "{:?} is not a valid date (YYYY-MM-DD)",
+                        dt.to_string()
+                    ))
+                }),
+            _ => self.visit_str(&dt.to_string()),
+        }
     }
 }
 
@@ -372,7 +428,7 @@ impl FromStr for Month {
     fn from_str(s: &str) -> Result<Self, String> {
         let err = || format!("{s:?} is not a month (YYYY-MM)");
         let (y, m) = s.split_once('-').ok_or_else(err)?;
-        if y.len() != 4 || m.len() != 2 {
+        if y.len() != 4 || m.len() != 2 || !all_digits(y) || !all_digits(m) {
             return Err(err());
         }
         let year = y.parse().map_err(|_| err())?;
@@ -424,6 +480,9 @@ impl FromStr for Period {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let err = || format!("{s:?} is not a period (\"2025\", \"2025-Q2\" or \"2025-03\")");
+        if !s.is_ascii() || !all_digits(&s[..4.min(s.len())]) {
+            return Err(err());
+        }
         if s.len() == 4 {
             let y: i32 = s.parse().map_err(|_| err())?;
             let start = Date::from_ymd(y, 1, 1).ok_or_else(err)?;
@@ -435,7 +494,7 @@ impl FromStr for Period {
         if let Some((y, q)) = s.split_once("-Q") {
             let y: i32 = y.parse().map_err(|_| err())?;
             let q: u32 = q.parse().map_err(|_| err())?;
-            if y.to_string().len() != 4 || !(1..=4).contains(&q) {
+            if s.len() != 7 || !(1..=4).contains(&q) {
                 return Err(err());
             }
             let start = Date::from_ymd(y, 3 * (q - 1) + 1, 1).ok_or_else(err)?;
@@ -489,6 +548,21 @@ mod tests {
         assert_eq!(Money::parse("1.001"), Err(MoneyError::Precision));
         assert_eq!(Money::parse("1e3"), Err(MoneyError::Format));
         assert_eq!(Money::parse("abc"), Err(MoneyError::Format));
+        // Exactly MONEY_PATTERN: no leading zeros, signs, bare points or 16-digit integers.
+        for bad in [
+            "01",
+            "-0",
+            "+1",
+            ".5",
+            "1.",
+            "1234567890123456",
+            " 1",
+            "1_000",
+        ] {
+            assert_eq!(Money::parse(bad), Err(MoneyError::Format), "{bad}");
+        }
+        assert!(Money::parse("123456789012345.99").is_ok());
+        assert_eq!(Money::parse("-1.001"), Err(MoneyError::Negative));
     }
 
     #[test]
@@ -515,6 +589,13 @@ mod tests {
     #[test]
     fn dates_reject_impossible_days() {
         assert!("2025-02-30".parse::<Date>().is_err());
+        for bad in ["+999-01-01", "2025-1-011", "2025-01-1 ", "２０２５-01-01"] {
+            assert!(bad.parse::<Date>().is_err(), "{bad}");
+        }
+        assert!("+202-01".parse::<Month>().is_err());
+        assert!("2025-+1".parse::<Month>().is_err());
+        assert!("+202".parse::<Period>().is_err());
+        assert!("2025-Q02".parse::<Period>().is_err());
         assert_eq!(
             Date::from_ymd(2024, 2, 29)
                 .unwrap()
