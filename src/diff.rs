@@ -665,7 +665,7 @@ fn outcome(e: Option<&Evaluation>) -> Option<Outcome<'_>> {
         let values = e
             .entitlements
             .iter()
-            .chain(&e.fees)
+            .chain(e.fees.iter())
             .map(|x| (x.id.as_str(), x.display.as_str()))
             .collect();
         (e.tier.as_deref(), &e.types[..], &e.statuses[..], values)

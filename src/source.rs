@@ -19,7 +19,8 @@ pub struct SourceFile {
     pub path: String,
     /// Raw content.
     pub bytes: Vec<u8>,
-    /// Git blob id of the content (hex), the key for caching work per file.
+    /// Git blob id of the content (hex), the key for caching work per file; empty for working-tree
+    /// files read by [`Repo::snapshot_unhashed`].
     pub blob_id: String,
 }
 
@@ -109,7 +110,19 @@ impl Repo {
     /// Read every data file of `side`.
     pub fn snapshot(&self, side: &Side) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
-            Side::WorkTree => self.read_worktree()?,
+            Side::WorkTree => self.read_worktree(true)?,
+            Side::Rev(rev) => self.read_revision(rev, true)?,
+        };
+        snap.files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(snap)
+    }
+
+    /// Like [`Repo::snapshot`], but working-tree files are not hashed: their `blob_id` is empty.
+    /// For commands that look at one side only and never compare file versions (hashing 10,000
+    /// files costs more than listing them).
+    pub fn snapshot_unhashed(&self, side: &Side) -> Result<Snapshot, SourceError> {
+        let mut snap = match side {
+            Side::WorkTree => self.read_worktree(false)?,
             Side::Rev(rev) => self.read_revision(rev, true)?,
         };
         snap.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -121,7 +134,7 @@ impl Repo {
     /// hashing them is how changes are found.
     pub fn snapshot_lazy(&self, side: &Side) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
-            Side::WorkTree => self.read_worktree()?,
+            Side::WorkTree => self.read_worktree(true)?,
             Side::Rev(rev) => self.read_revision(rev, false)?,
         };
         snap.files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -183,7 +196,7 @@ impl Repo {
         Ok(commit.id)
     }
 
-    fn read_worktree(&self) -> Result<Snapshot, SourceError> {
+    fn read_worktree(&self, hash: bool) -> Result<Snapshot, SourceError> {
         let mut snap = Snapshot {
             label: "working tree".into(),
             ..Snapshot::default()
@@ -197,7 +210,7 @@ impl Repo {
             .into_par_iter()
             .map(|(rel, abs)| {
                 let bytes = std::fs::read(&abs).map_err(|e| SourceError(format!("{rel}: {e}")))?;
-                let blob_id = blob_id(&bytes);
+                let blob_id = if hash { blob_id(&bytes) } else { String::new() };
                 Ok(SourceFile {
                     path: rel,
                     bytes,

@@ -31,13 +31,16 @@ pub fn validate(ds: &mut Dataset) {
         }
         m
     };
-    for f in &mut ds.partners {
-        let diags = f
-            .record
-            .as_ref()
-            .map(|p| check_partner(f, p, &programs))
-            .unwrap_or_default();
-        f.diagnostics.extend(diags);
+    {
+        use rayon::prelude::*;
+        ds.partners.par_iter_mut().for_each(|f| {
+            let diags = f
+                .record
+                .as_ref()
+                .map(|p| check_partner(f, p, &programs))
+                .unwrap_or_default();
+            f.diagnostics.extend(diags);
+        });
     }
     check_partner_ids(&mut ds.partners);
     check_access_grants(&mut ds.partners, &programs);

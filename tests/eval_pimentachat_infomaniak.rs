@@ -81,7 +81,7 @@ fn pim(partner: &str, as_of: &str) -> Evaluation {
 fn value(ev: &Evaluation, id: &str) -> Option<String> {
     ev.entitlements
         .iter()
-        .chain(&ev.fees)
+        .chain(ev.fees.iter())
         .find(|e| e.id == id)
         .map(|e| e.display.clone())
 }
@@ -149,7 +149,7 @@ fn pimentachat_type_needs_its_certification() {
         AS_OF,
     );
     assert!(ev.types.is_empty());
-    assert_eq!(ev.fees, vec![], "no type held, no programme fee");
+    assert_eq!(*ev.fees, vec![], "no type held, no programme fee");
 }
 
 #[test]

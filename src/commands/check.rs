@@ -36,7 +36,7 @@ pub enum CheckFormat {
 /// Run `check`.
 pub fn run(args: &CheckArgs) -> CmdResult {
     let repo = args.source.open()?;
-    let snap = repo.snapshot(&args.source.side())?;
+    let snap = repo.snapshot_unhashed(&args.source.side())?;
     let ds = Dataset::from_snapshot(&snap);
     let diags = ds.diagnostics();
     let checked = ds.programs.len() + ds.partners.len() + snap.problems.len();

@@ -77,7 +77,7 @@ pub fn build(
     as_of: Date,
     build_date: Date,
 ) -> Result<Build, Box<dyn std::error::Error>> {
-    let snap = repo.snapshot(side)?;
+    let snap = repo.snapshot_unhashed(side)?;
     let ds = Dataset::from_snapshot(&snap);
     let catalog = ds.catalog();
     let errors = |d: &[crate::diagnostic::Diagnostic]| {

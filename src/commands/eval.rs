@@ -8,7 +8,7 @@ use crate::dataset::Dataset;
 use crate::diagnostic::Severity;
 use crate::evaluate;
 use crate::model::scalar::Date;
-use crate::render::eval::{self as render, EvalReport, Skipped};
+use crate::render::eval::{self as render, Skipped};
 
 /// Evaluate each partner against the program terms: qualifying tier per track, partner types and
 /// statuses, every requirement with actual vs required values, the gap to the next tier,
@@ -57,8 +57,10 @@ pub fn today() -> Date {
 /// Run `eval`.
 pub fn run(args: &EvalArgs) -> CmdResult {
     let repo = args.source.open()?;
-    let snap = repo.snapshot(&args.source.side())?;
-    let ds = Dataset::from_snapshot(&snap);
+    // The snapshot and dataset live until the process exits; freeing 10,000 parsed records
+    // one by one would only delay the exit.
+    let snap = std::mem::ManuallyDrop::new(repo.snapshot_unhashed(&args.source.side())?);
+    let ds = std::mem::ManuallyDrop::new(Dataset::from_snapshot(&snap));
     let as_of = args.as_of.unwrap_or_else(today);
     for id in args.partner.iter().chain(&args.program) {
         if id.is_empty() {
@@ -99,37 +101,67 @@ pub fn run(args: &EvalArgs) -> CmdResult {
         .filter(|f| errors(&f.diagnostics) == 0)
         .filter_map(|f| f.record.as_ref())
         .filter(|p| args.partner.is_empty() || args.partner.iter().any(|id| id == p.id.as_str()));
-    let mut evals = evaluate::evaluate_all(partners, &catalog, as_of);
-    evals.retain(|e| args.program.is_empty() || args.program.contains(&e.program));
-
+    let catalog = if args.program.is_empty() {
+        catalog
+    } else {
+        let mut only = catalog;
+        only.versions
+            .retain(|id, _| args.program.iter().any(|p| p == id));
+        only
+    };
+    // Each evaluation is rendered where it is made and then dropped: 30,000 full traces held
+    // at once would take hundreds of megabytes.
     let text = match args.format {
-        EvalFormat::Json => render::json(&EvalReport {
-            version: 1,
-            as_of,
-            results: &evals,
-            skipped: &skipped,
-        }),
-        EvalFormat::Table => {
-            let mut s = render::table(&evals);
-            if args.explain {
-                s.push('\n');
-                s.push_str(&render::explain(&evals));
-            }
-            s
+        EvalFormat::Json => {
+            let results =
+                evaluate::evaluate_each(partners, &catalog, as_of, |ev| render::json_result(&ev));
+            let (head, middle, tail) = render::json_of_results(as_of, &results, &skipped);
+            let mut parts: Vec<&[u8]> = vec![head.as_bytes()];
+            parts.extend(middle.iter().map(|m| m.as_bytes()));
+            parts.push(tail.as_bytes());
+            super::emit_all(&parts)?;
+            String::new()
         }
-        EvalFormat::Markdown => {
-            let mut s = render::markdown(&evals);
-            if args.explain {
-                s.push('\n');
-                s.push_str(&crate::render::markdown::code_block(
-                    "text",
-                    &render::explain(&evals),
-                ));
+        EvalFormat::Table | EvalFormat::Markdown => {
+            let explain = args.explain;
+            let (rows, traces): (Vec<_>, Vec<_>) =
+                evaluate::evaluate_each(partners, &catalog, as_of, |ev| {
+                    (
+                        if args.format == EvalFormat::Table {
+                            render::table_row(&ev)
+                        } else {
+                            render::row(&ev)
+                        },
+                        if explain {
+                            render::explain_one(&ev)
+                        } else {
+                            String::new()
+                        },
+                    )
+                })
+                .into_iter()
+                .unzip();
+            let traces = traces.concat();
+            if args.format == EvalFormat::Table {
+                let mut s = render::table_of_rows(rows);
+                if explain {
+                    s.push('\n');
+                    s.push_str(&traces);
+                }
+                s
+            } else {
+                let mut s = render::markdown_of_rows(rows);
+                if explain {
+                    s.push('\n');
+                    s.push_str(&crate::render::markdown::code_block("text", &traces));
+                }
+                s
             }
-            s
         }
     };
-    super::emit(text.as_bytes())?;
+    if !text.is_empty() {
+        super::emit(text.as_bytes())?;
+    }
     let program_errors: usize = ds
         .programs
         .iter()

@@ -61,8 +61,17 @@ pub fn stdout_buffer() -> termcolor::Buffer {
 
 /// Write a finished output to stdout. A closed pipe (`partnerctl eval | head`) is not an error.
 pub fn emit(bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+    emit_all(&[bytes])
+}
+
+/// Write `parts` to stdout one after the other, like [`emit`] of their concatenation.
+pub fn emit_all(parts: &[&[u8]]) -> Result<(), Box<dyn std::error::Error>> {
     let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|_| out.flush()) {
+    let written = parts
+        .iter()
+        .try_for_each(|p| out.write_all(p))
+        .and_then(|_| out.flush());
+    match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
     }

@@ -5,6 +5,7 @@
 pub mod time;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -235,10 +236,11 @@ pub struct Evaluation {
     pub next_tier: Option<Gap>,
     /// What the partner lacks for each declared partner type it does not hold.
     pub type_gaps: Vec<Gap>,
-    /// Entitlements held, sorted by id.
-    pub entitlements: Vec<Entitlement>,
-    /// Fees due, sorted by id.
-    pub fees: Vec<Entitlement>,
+    /// Entitlements held, sorted by id (shared: partners holding the same tiers, types and
+    /// statuses hold the very same list).
+    pub entitlements: Arc<Vec<Entitlement>>,
+    /// Fees due, sorted by id (shared like `entitlements`).
+    pub fees: Arc<Vec<Entitlement>>,
     /// Warnings, sorted.
     pub warnings: Vec<Warning>,
 }
@@ -261,8 +263,61 @@ pub fn evaluate(
     terms: &Program,
     as_of: Date,
 ) -> Evaluation {
-    let mut ev = evaluate_once(partner, membership, terms, as_of);
-    apply_grace(&mut ev, partner, membership, terms, as_of);
+    evaluate_memo(
+        partner,
+        membership,
+        terms,
+        as_of,
+        &EntitlementMemo::default(),
+    )
+}
+
+/// The entitlement lists already built during one batch of evaluations, by program and grant
+/// sources. Entitlements depend only on the terms and on what grants them, so partners holding
+/// the same tiers, types and statuses share one list instead of building equal ones.
+#[derive(Default)]
+struct EntitlementMemo {
+    #[allow(clippy::type_complexity)]
+    lists: Mutex<HashMap<MemoKey, (Arc<Vec<Entitlement>>, Arc<Vec<Entitlement>>)>>,
+}
+
+/// The terms (by address, stable while one batch borrows them) and each grant source with the
+/// address of its grants.
+type MemoKey = (usize, Vec<(String, usize)>);
+
+impl EntitlementMemo {
+    fn get(
+        &self,
+        terms: &Program,
+        grants: &[(String, &Grants)],
+    ) -> (Arc<Vec<Entitlement>>, Arc<Vec<Entitlement>>) {
+        let key: MemoKey = (
+            std::ptr::from_ref(terms) as usize,
+            grants
+                .iter()
+                .map(|(s, g)| (s.clone(), std::ptr::from_ref(*g) as usize))
+                .collect(),
+        );
+        let lock = || self.lists.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(hit) = lock().get(&key) {
+            return hit.clone();
+        }
+        let (ent, fees) = collect_entitlements(terms, grants);
+        let built = (Arc::new(ent), Arc::new(fees));
+        lock().insert(key, built.clone());
+        built
+    }
+}
+
+fn evaluate_memo(
+    partner: &Partner,
+    membership: &Membership,
+    terms: &Program,
+    as_of: Date,
+    memo: &EntitlementMemo,
+) -> Evaluation {
+    let mut ev = evaluate_once(partner, membership, terms, as_of, memo);
+    apply_grace(&mut ev, partner, membership, terms, as_of, memo);
     ev
 }
 
@@ -271,6 +326,7 @@ fn evaluate_once(
     membership: &Membership,
     terms: &Program,
     as_of: Date,
+    memo: &EntitlementMemo,
 ) -> Evaluation {
     let review = review_period(&terms.review, as_of);
     let mut cx = Cx {
@@ -401,7 +457,7 @@ fn evaluate_once(
             }
         }
     }
-    let (entitlements, fees) = collect_entitlements(terms, &grants);
+    let (entitlements, fees) = memo.get(terms, &grants);
 
     // Gap to the next tier.
     let current_rank = tier.as_deref().and_then(|t| terms.tier_rank(t));
@@ -463,6 +519,7 @@ fn apply_grace(
     membership: &Membership,
     terms: &Program,
     as_of: Date,
+    memo: &EntitlementMemo,
 ) {
     let Some(g) = terms.review.grace_months.filter(|g| *g > 0) else {
         return;
@@ -474,7 +531,7 @@ fn apply_grace(
     let mut best: Option<(Option<usize>, Date, String)> = None;
     for k in 1..=g.min(36) {
         let then = as_of.add_months(-(k as i32));
-        let past = evaluate_once(partner, membership, terms, then);
+        let past = evaluate_once(partner, membership, terms, then, memo);
         let r = rank(&past.tier);
         if r > rank(&ev.tier) && best.as_ref().is_none_or(|(br, _, _)| r > *br) {
             if let Some(t) = past.tier {
@@ -485,7 +542,7 @@ fn apply_grace(
     if let Some((_, then, t)) = best {
         let until = then.add_months(g as i32).add_days(-1);
         if until >= as_of {
-            let mut kept = evaluate_once(partner, membership, terms, as_of);
+            let mut kept = evaluate_once(partner, membership, terms, as_of, memo);
             kept.warnings.push(Warning {
                 code: "grace-period",
                 message: format!("keeps tier `{t}` until {until} (grace period of {g} months); its requirements are not met now"),
@@ -498,7 +555,7 @@ fn apply_grace(
             if let Some(l) = levels.iter().find(|l| l.tier.as_str() == t) {
                 grants.push((format!("tier {t} (grace)"), &l.grants));
             }
-            let (ent, fees) = collect_entitlements(terms, &grants);
+            let (ent, fees) = memo.get(terms, &grants);
             kept.entitlements = ent;
             kept.fees = fees;
             kept.warnings.sort();
@@ -1401,21 +1458,34 @@ pub fn evaluate_all<'a>(
     catalog: &crate::dataset::Catalog<'_>,
     as_of: Date,
 ) -> Vec<Evaluation> {
+    evaluate_each(partners, catalog, as_of, |ev| ev)
+}
+
+/// Evaluate every membership of `partners` in parallel and pass each evaluation to `f` (a
+/// renderer, say), so that the full traces need not all be held at once. Results come in the
+/// order of [`evaluate_all`]: by partner id, then program id.
+pub fn evaluate_each<'a, R: Send>(
+    partners: impl IntoIterator<Item = &'a Partner>,
+    catalog: &crate::dataset::Catalog<'_>,
+    as_of: Date,
+    f: impl Fn(Evaluation) -> R + Sync,
+) -> Vec<R> {
     use rayon::prelude::*;
-    let pairs: Vec<(&Partner, &Membership)> = partners
+    let memo = EntitlementMemo::default();
+    let mut pairs: Vec<(&Partner, &Membership)> = partners
         .into_iter()
         .flat_map(|p| p.memberships.iter().map(move |m| (p, m)))
         .collect();
-    let mut out: Vec<Evaluation> = pairs
+    // Stable, so equal keys keep file order.
+    pairs.sort_by(|a, b| (&a.0.id, &a.1.program).cmp(&(&b.0.id, &b.1.program)));
+    pairs
         .par_iter()
         .filter_map(|(p, m)| {
             catalog
                 .terms(m.program.as_str(), as_of)
-                .map(|terms| evaluate(p, m, terms, as_of))
+                .map(|terms| f(evaluate_memo(p, m, terms, as_of, &memo)))
         })
-        .collect();
-    out.sort_by(|a, b| (&a.partner, &a.program).cmp(&(&b.partner, &b.program)));
-    out
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use tabled::settings::{Style, Width};
 use crate::evaluate::{Evaluation, RequirementResult, TierBasis};
 use crate::render::markdown::escape;
 
-/// The cells of one table row.
-fn row(ev: &Evaluation) -> Vec<String> {
+/// The cells of one table row (for [`table_of_rows`] and [`markdown_of_rows`]).
+pub fn row(ev: &Evaluation) -> Vec<String> {
     let tier = match (&ev.tier, &ev.tier_basis) {
         (None, _) => "—".to_owned(),
         (Some(_), Some(TierBasis::Override { .. })) => {
@@ -63,25 +63,52 @@ const HEADER: [&str; 7] = [
 
 /// A terminal table, one row per partner and program.
 pub fn table(evals: &[Evaluation]) -> String {
-    let mut b = Builder::default();
+    table_of_rows(evals.iter().map(row).collect())
+}
+
+/// A terminal table of rows made by [`row`].
+pub fn table_of_rows(rows: Vec<Vec<String>>) -> String {
+    let mut b = Builder::with_capacity(rows.len() + 1, HEADER.len());
     b.push_record(HEADER);
-    for ev in evals {
-        b.push_record(row(ev));
+    for r in rows {
+        b.push_record(r);
     }
     let mut t = b.build();
     t.with(Style::rounded());
-    // The gap sentences are long; wrap them so the table fits a terminal.
-    t.modify(Columns::one(5), Width::wrap(56).keep_words(true));
-    t.modify(Columns::one(4), Width::wrap(24).keep_words(true));
+    for (column, width) in WRAPPED_COLUMNS {
+        t.modify(Columns::one(column), Width::wrap(width).keep_words(true));
+    }
     format!("{t}\n")
+}
+
+/// The gap sentences and type lists are long; they are wrapped to these widths (column, width)
+/// so the table fits a terminal.
+const WRAPPED_COLUMNS: [(usize, usize); 2] = [(5, 56), (4, 24)];
+
+/// The cells of one terminal-table row with the long cells already wrapped exactly as
+/// [`table_of_rows`] wraps them, so that this work can be spread over threads.
+pub fn table_row(ev: &Evaluation) -> Vec<String> {
+    let mut cells = row(ev);
+    for (column, width) in WRAPPED_COLUMNS {
+        let cell = &mut cells[column];
+        if tabled::grid::util::string::get_text_width(cell) > width {
+            *cell = tabled::settings::width::Wrap::wrap(cell, width, true);
+        }
+    }
+    cells
 }
 
 /// A Markdown table with every cell escaped.
 pub fn markdown(evals: &[Evaluation]) -> String {
-    let mut b = Builder::default();
+    markdown_of_rows(evals.iter().map(row).collect())
+}
+
+/// A Markdown table of rows made by [`row`], every cell escaped.
+pub fn markdown_of_rows(rows: Vec<Vec<String>>) -> String {
+    let mut b = Builder::with_capacity(rows.len() + 1, HEADER.len());
     b.push_record(HEADER);
-    for ev in evals {
-        b.push_record(row(ev).iter().map(|c| escape(c)));
+    for r in rows {
+        b.push_record(r.iter().map(|c| escape(c)));
     }
     let mut t = b.build();
     t.with(Style::markdown());
@@ -125,81 +152,88 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
 pub fn explain(evals: &[Evaluation]) -> String {
     let mut out = String::new();
     for ev in evals {
-        let _ = writeln!(
-            out,
-            "{} — {} (terms effective {})",
-            ev.partner, ev.program_name, ev.terms_effective_from
-        );
-        let next = ev
-            .review
-            .next
-            .map_or(String::new(), |n| format!("; next review {n}"));
-        let _ = writeln!(
-            out,
-            "  as of {}: review of {} on business {}{next}",
-            ev.as_of, ev.review.date, ev.review.window
-        );
-        if let Some(t) = &ev.track {
-            let _ = writeln!(out, "  track: {t}");
+        out.push_str(&explain_one(ev));
+    }
+    out
+}
+
+/// The requirement trace of one evaluation, ending with a blank line.
+pub fn explain_one(ev: &Evaluation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} — {} (terms effective {})",
+        ev.partner, ev.program_name, ev.terms_effective_from
+    );
+    let next = ev
+        .review
+        .next
+        .map_or(String::new(), |n| format!("; next review {n}"));
+    let _ = writeln!(
+        out,
+        "  as of {}: review of {} on business {}{next}",
+        ev.as_of, ev.review.date, ev.review.window
+    );
+    if let Some(t) = &ev.track {
+        let _ = writeln!(out, "  track: {t}");
+    }
+    let basis = match &ev.tier_basis {
+        Some(TierBasis::Override {
+            approved_by,
+            expires,
+        }) => {
+            format!(
+                " (override by {approved_by}{})",
+                expires.map_or(String::new(), |e| format!(", until {e}"))
+            )
         }
-        let basis = match &ev.tier_basis {
-            Some(TierBasis::Override {
-                approved_by,
-                expires,
-            }) => {
-                format!(
-                    " (override by {approved_by}{})",
-                    expires.map_or(String::new(), |e| format!(", until {e}"))
-                )
-            }
-            Some(TierBasis::Grace { until }) => format!(" (grace period until {until})"),
-            _ => String::new(),
-        };
-        let _ = writeln!(out, "  tier: {}{basis}", ev.tier_name().unwrap_or("none"));
-        if !ev.membership_requirements.is_empty() {
-            let _ = writeln!(out, "  membership requirements:");
-            for r in &ev.membership_requirements {
+        Some(TierBasis::Grace { until }) => format!(" (grace period until {until})"),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "  tier: {}{basis}", ev.tier_name().unwrap_or("none"));
+    if !ev.membership_requirements.is_empty() {
+        let _ = writeln!(out, "  membership requirements:");
+        for r in &ev.membership_requirements {
+            trace(&mut out, r, 4);
+        }
+    }
+    for (title, quals) in [
+        ("tier", &ev.tiers),
+        ("partner type", &ev.partner_types),
+        ("status", &ev.status_results),
+    ] {
+        for q in quals {
+            let _ = writeln!(out, "  {title} {} {}:", mark(q.qualified), q.name);
+            for r in &q.requirements {
                 trace(&mut out, r, 4);
             }
         }
-        for (title, quals) in [
-            ("tier", &ev.tiers),
-            ("partner type", &ev.partner_types),
-            ("status", &ev.status_results),
-        ] {
-            for q in quals {
-                let _ = writeln!(out, "  {title} {} {}:", mark(q.qualified), q.name);
-                for r in &q.requirements {
-                    trace(&mut out, r, 4);
-                }
-            }
-        }
-        if let Some(g) = &ev.next_tier {
-            let _ = writeln!(out, "  next tier: {}", g.sentence());
-        }
-        for g in &ev.type_gaps {
-            let _ = writeln!(out, "  partner type not held: {}", g.sentence());
-        }
-        for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
-            if !list.is_empty() {
-                let _ = writeln!(out, "  {title}:");
-            }
-            for e in list {
-                let _ = writeln!(
-                    out,
-                    "    {}: {} — {} [{}]",
-                    e.id, e.name, e.display, e.source
-                );
-            }
-        }
-        if !ev.warnings.is_empty() {
-            let _ = writeln!(out, "  warnings:");
-            for w in &ev.warnings {
-                let _ = writeln!(out, "    [{}] {}", w.code, w.message);
-            }
-        }
-        let _ = writeln!(out);
     }
+    if let Some(g) = &ev.next_tier {
+        let _ = writeln!(out, "  next tier: {}", g.sentence());
+    }
+    for g in &ev.type_gaps {
+        let _ = writeln!(out, "  partner type not held: {}", g.sentence());
+    }
+    for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
+        if !list.is_empty() {
+            let _ = writeln!(out, "  {title}:");
+        }
+        for e in list.iter() {
+            let _ = writeln!(
+                out,
+                "    {}: {} — {} [{}]",
+                e.id, e.name, e.display, e.source
+            );
+        }
+    }
+    if !ev.warnings.is_empty() {
+        let _ = writeln!(out, "  warnings:");
+        for w in &ev.warnings {
+            let _ = writeln!(out, "    [{}] {}", w.code, w.message);
+        }
+    }
+    let _ = writeln!(out);
     out
 }
 
@@ -230,4 +264,49 @@ pub fn json(report: &EvalReport<'_>) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("evaluations serialize");
     s.push('\n');
     s
+}
+
+/// One result of the JSON report, pretty-printed at its depth in the document (for
+/// [`json_of_results`], which lets results be serialized in parallel).
+pub fn json_result(ev: &Evaluation) -> String {
+    let flat = serde_json::to_string_pretty(ev).expect("evaluations serialize");
+    let mut out = String::with_capacity(flat.len() + flat.len() / 8);
+    for (i, line) in flat.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ");
+        out.push_str(line);
+    }
+    out
+}
+
+/// The JSON report assembled from results made by [`json_result`], as pieces to write one after
+/// the other (the results can be hundreds of megabytes); their concatenation is byte-identical
+/// to [`json`].
+pub fn json_of_results<'r>(
+    as_of: crate::model::scalar::Date,
+    results: &'r [String],
+    skipped: &[Skipped],
+) -> (String, Vec<&'r str>, String) {
+    let empty: [Evaluation; 0] = [];
+    // Render the envelope with no results, then splice the results into its empty array.
+    let envelope = json(&EvalReport {
+        version: 1,
+        as_of,
+        results: &empty,
+        skipped,
+    });
+    if results.is_empty() {
+        return (envelope, Vec::new(), String::new());
+    }
+    let marker = "\"results\": []";
+    let at = envelope.find(marker).expect("results key") + marker.len() - 1;
+    let mut middle = Vec::with_capacity(2 * results.len());
+    for (i, r) in results.iter().enumerate() {
+        middle.push(if i == 0 { "\n" } else { ",\n" });
+        middle.push(r.as_str());
+    }
+    middle.push("\n  ");
+    (envelope[..at].to_owned(), middle, envelope[at..].to_owned())
 }
