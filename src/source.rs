@@ -1,5 +1,6 @@
 //! Where the data comes from: the working tree, or any git revision read straight from git objects.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -17,7 +18,7 @@ pub const DATA_DIRS: [&str; 2] = ["programs", "partners"];
 pub struct SourceFile {
     /// Path relative to the repository root, with `/` separators (`partners/acme.toml`).
     pub path: String,
-    /// Raw content.
+    /// Raw content; for files of a lazy snapshot, empty until [`Repo::fill`] reads it.
     pub bytes: Vec<u8>,
     /// Git blob id of the content (hex), the key for caching work per file; empty for working-tree
     /// files read by [`Repo::snapshot_unhashed`].
@@ -61,6 +62,9 @@ pub struct Repo {
     /// Absolute root directory.
     pub root: PathBuf,
     git: Option<gix::Repository>,
+    /// Working-tree files that [`Repo::snapshot_lazy`] listed without reading, by path: where
+    /// [`Repo::fill`] reads them from.
+    unchanged: std::sync::Mutex<HashMap<String, Unchanged>>,
 }
 
 impl Repo {
@@ -88,11 +92,13 @@ impl Repo {
                 Ok(Repo {
                     root,
                     git: Some(repo),
+                    unchanged: Default::default(),
                 })
             }
             Err(_) => Ok(Repo {
                 root: dir,
                 git: None,
+                unchanged: Default::default(),
             }),
         }
     }
@@ -130,18 +136,29 @@ impl Repo {
     }
 
     /// List the data files of `side` with their blob ids. Files of a revision come without their
-    /// bytes (empty) until [`Repo::fill`] reads them; working-tree files are read anyway, since
-    /// hashing them is how changes are found.
+    /// bytes (empty) until [`Repo::fill`] reads them. So do working-tree files that the git index
+    /// shows unchanged, as `git status` finds them: their stat data matches the index entry, which
+    /// is not racily clean; their blob id is the entry's. Every other working-tree file is read and
+    /// hashed. Without a readable index, or when git may convert files on the way into the index
+    /// (line endings, filters), every working-tree file is read and hashed.
     pub fn snapshot_lazy(&self, side: &Side) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
-            Side::WorkTree => self.read_worktree(true)?,
+            Side::WorkTree => {
+                let index = self
+                    .git
+                    .as_ref()
+                    .and_then(|git| StatIndex::load(git, &self.root));
+                self.read_worktree_with(true, index.as_ref())?
+            }
             Side::Rev(rev) => self.read_revision(rev, false)?,
         };
         snap.files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(snap)
     }
 
-    /// Read the bytes of the files of a lazy snapshot that `wanted` selects.
+    /// Read the bytes of the files of a lazy snapshot that `wanted` selects: from the working tree
+    /// where [`Repo::snapshot_lazy`] found a file with the same path and blob id unchanged and it
+    /// still is, else from the git object database.
     pub fn fill(
         &self,
         snap: &mut Snapshot,
@@ -155,11 +172,33 @@ impl Repo {
         if todo.is_empty() {
             return Ok(());
         }
+        // Unchanged working-tree files are plain reads, cheaper than inflating (and undeltifying)
+        // git objects. Any doubt sends a file to the object database instead.
+        let from_disk: Vec<Option<Vec<u8>>> = {
+            let unchanged = self
+                .unchanged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if unchanged.is_empty() {
+                todo.iter().map(|_| None).collect()
+            } else {
+                let unchanged: &HashMap<String, Unchanged> = &unchanged;
+                todo.par_iter()
+                    .map(|f| {
+                        let u = unchanged.get(&f.path)?;
+                        let id = gix::ObjectId::from_hex(f.blob_id.as_bytes()).ok()?;
+                        (u.id == id).then(|| u.read())?
+                    })
+                    .collect()
+            }
+        };
         // Read in parallel; on failure report the first failing file in order, as a serial loop
         // would.
         let jobs: Vec<(&str, &str)> = todo
             .iter()
-            .map(|f| (f.path.as_str(), f.blob_id.as_str()))
+            .zip(&from_disk)
+            .filter(|(_, disk)| disk.is_none())
+            .map(|(f, _)| (f.path.as_str(), f.blob_id.as_str()))
             .collect();
         let read = self.par_map_git(jobs, None, |git, (path, blob_id)| {
             let id = gix::ObjectId::from_hex(blob_id.as_bytes())
@@ -169,8 +208,12 @@ impl Repo {
                 .map_err(|e| SourceError(format!("reading {path}: {e}")))?;
             Ok(exact(blob.take_data()))
         })?;
-        for (f, bytes) in todo.into_iter().zip(read) {
-            f.bytes = bytes?;
+        let mut read = read.into_iter();
+        for (f, disk) in todo.into_iter().zip(from_disk) {
+            f.bytes = match disk {
+                Some(bytes) => bytes,
+                None => read.next().expect("one result per object read")?,
+            };
         }
         // Lazy listings did not check sizes: an oversized file becomes a problem, as it would
         // have been when read eagerly.
@@ -197,6 +240,16 @@ impl Repo {
     }
 
     fn read_worktree(&self, hash: bool) -> Result<Snapshot, SourceError> {
+        self.read_worktree_with(hash, None)
+    }
+
+    /// [`Repo::read_worktree`], taking the blob id of files that `index` shows unchanged from the
+    /// index instead of reading them.
+    fn read_worktree_with(
+        &self,
+        hash: bool,
+        index: Option<&StatIndex>,
+    ) -> Result<Snapshot, SourceError> {
         let mut snap = Snapshot {
             label: "working tree".into(),
             ..Snapshot::default()
@@ -204,23 +257,44 @@ impl Repo {
         // Listing is serial and cheap; reading and hashing the files is done in parallel
         // afterwards. A listing error stops the listing; errors are then reported exactly as the
         // serial loop did: the first read error among the files listed before it, else it.
-        let mut jobs: Vec<(String, PathBuf)> = Vec::new();
+        let mut jobs: Vec<Listed> = Vec::new();
         let listed = self.list_worktree(&mut snap, &mut jobs);
-        let read: Vec<Result<SourceFile, SourceError>> = jobs
+        type Read = (Result<SourceFile, SourceError>, Option<Unchanged>);
+        let read: Vec<Read> = jobs
             .into_par_iter()
-            .map(|(rel, abs)| {
-                let bytes = std::fs::read(&abs).map_err(|e| SourceError(format!("{rel}: {e}")))?;
-                let blob_id = if hash { blob_id(&bytes) } else { String::new() };
-                Ok(SourceFile {
-                    path: rel,
-                    bytes,
-                    blob_id,
-                })
+            .map(|Listed { rel, abs, meta }| {
+                if let Some((id, stat)) = index.and_then(|index| index.unchanged(&rel, &meta)) {
+                    let file = SourceFile {
+                        path: rel,
+                        bytes: Vec::new(),
+                        blob_id: id.to_string(),
+                    };
+                    return (Ok(file), Some(Unchanged { id, abs, stat }));
+                }
+                let file = std::fs::read(&abs)
+                    .map(|bytes| SourceFile {
+                        blob_id: if hash { blob_id(&bytes) } else { String::new() },
+                        path: rel.clone(),
+                        bytes,
+                    })
+                    .map_err(|e| SourceError(format!("{rel}: {e}")));
+                (file, None)
             })
             .collect();
         snap.files.reserve(read.len());
-        for file in read {
-            snap.files.push(file?);
+        let mut unchanged = self
+            .unchanged
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if index.is_some() {
+            unchanged.reserve(read.len());
+        }
+        for (file, clean) in read {
+            let file = file?;
+            if let Some(clean) = clean {
+                unchanged.insert(file.path.clone(), clean);
+            }
+            snap.files.push(file);
         }
         listed?;
         Ok(snap)
@@ -230,7 +304,7 @@ impl Repo {
     fn list_worktree(
         &self,
         snap: &mut Snapshot,
-        jobs: &mut Vec<(String, PathBuf)>,
+        jobs: &mut Vec<Listed>,
     ) -> Result<(), SourceError> {
         for dir in DATA_DIRS {
             let abs = self.root.join(dir);
@@ -267,7 +341,11 @@ impl Repo {
                         snap.problems.push(too_large(&rel, meta.len()));
                         continue;
                     }
-                    jobs.push((rel, entry.path()));
+                    jobs.push(Listed {
+                        rel,
+                        abs: entry.path(),
+                        meta,
+                    });
                 }
             }
         }
@@ -486,6 +564,165 @@ impl Repo {
             .map(|r| r.expect("one result per job"))
             .collect())
     }
+}
+
+/// A working-tree data file found by [`Repo::list_worktree`], not read yet.
+struct Listed {
+    /// Path relative to the repository root, with `/` separators.
+    rel: String,
+    abs: PathBuf,
+    /// Not following symlinks (`lstat`), as git records files in the index.
+    meta: std::fs::Metadata,
+}
+
+/// The git index, for finding working-tree files unchanged since git last recorded them without
+/// reading them, as `git status` does.
+struct StatIndex {
+    index: gix::index::File,
+}
+
+impl StatIndex {
+    /// The comparison of stat data: git's defaults plus nanoseconds and the device, which are
+    /// stricter. A false mismatch costs one read; a false match would hide a change, such as a
+    /// file rewritten within the second in which git recorded it.
+    const STAT: gix::index::entry::stat::Options = gix::index::entry::stat::Options {
+        trust_ctime: true,
+        check_stat: true,
+        use_nsec: true,
+        use_stdev: true,
+    };
+
+    /// The repository's index, or `None` when it cannot vouch for the bytes of files: there is
+    /// none, it cannot be read, this platform's stat data is not git's, or git may store files
+    /// converted.
+    fn load(git: &gix::Repository, root: &Path) -> Option<StatIndex> {
+        if !cfg!(unix) || may_convert(git, root) {
+            return None;
+        }
+        let index = git.open_index().ok()?;
+        Some(StatIndex { index })
+    }
+
+    /// The blob id of the working-tree file `rel` with metadata `meta` when git's index shows it
+    /// unchanged, with the stat data that showed it. `None` means it must be read: not in the
+    /// index at stage 0 (untracked, conflicted), added with `--intent-to-add` (no blob yet),
+    /// marked skip-worktree (git no longer looks at it), not a regular file in the index, stat
+    /// data differing, or racily clean — modified no earlier than the index was written, so that
+    /// a change within the timestamp's resolution would not show in the stat data.
+    fn unchanged(
+        &self,
+        rel: &str,
+        meta: &std::fs::Metadata,
+    ) -> Option<(gix::ObjectId, gix::index::entry::Stat)> {
+        use gix::index::entry::{Flags, Mode, Stage};
+        let stat = index_stat(meta)?;
+        let entry = self
+            .index
+            .entry_by_path_and_stage(rel.into(), Stage::Unconflicted)?;
+        let usable = !entry
+            .flags
+            .intersects(Flags::INTENT_TO_ADD | Flags::SKIP_WORKTREE)
+            && (entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE)
+            && !entry.id.is_null()
+            && entry.stat.matches(&stat, Self::STAT)
+            && !stat.is_racy(self.index.timestamp(), Self::STAT);
+        usable.then_some((entry.id, stat))
+    }
+}
+
+/// A working-tree file that the index showed unchanged.
+struct Unchanged {
+    /// The index entry's blob id.
+    id: gix::ObjectId,
+    abs: PathBuf,
+    /// The file's stat data then, which matched the index entry.
+    stat: gix::index::entry::Stat,
+}
+
+impl Unchanged {
+    /// The file's bytes if it is still unchanged: its stat data taken after reading (so that a
+    /// write during the read shows) is still the one that matched the index entry.
+    fn read(&self) -> Option<Vec<u8>> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(&self.abs).ok()?;
+        // No read to find the end: a file that grew has a newer mtime.
+        let mut bytes = vec![0; usize::try_from(self.stat.size).ok()?];
+        file.read_exact(&mut bytes).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && meta.len() == bytes.len() as u64 && index_stat(&meta)? == self.stat)
+            .then_some(bytes)
+    }
+}
+
+/// `meta` as git records it in the index (`lstat` data, truncated to 32 bits as git does).
+#[cfg(unix)]
+fn index_stat(meta: &std::fs::Metadata) -> Option<gix::index::entry::Stat> {
+    use gix::index::entry::stat::Time;
+    use std::os::unix::fs::MetadataExt;
+    let time = |secs: i64, nsecs: i64| Time {
+        secs: secs as u32,
+        nsecs: nsecs as u32,
+    };
+    Some(gix::index::entry::Stat {
+        mtime: time(meta.mtime(), meta.mtime_nsec()),
+        ctime: time(meta.ctime(), meta.ctime_nsec()),
+        dev: meta.dev() as u32,
+        ino: meta.ino() as u32,
+        uid: meta.uid(),
+        gid: meta.gid(),
+        size: meta.size() as u32,
+    })
+}
+
+/// Elsewhere std's metadata lacks git's inode change time (and more).
+#[cfg(not(unix))]
+fn index_stat(_meta: &std::fs::Metadata) -> Option<gix::index::entry::Stat> {
+    None
+}
+
+/// Whether git may store data files differently from their bytes on disk: line-ending conversion
+/// (`core.autocrlf`, `text`, `eol`), `ident`, clean filters such as Git LFS, or a
+/// `working-tree-encoding`. The index then holds ids of the converted content, not of the files'
+/// bytes. Rather than evaluating attributes, any attributes file that may apply and mentions such
+/// an attribute counts, as does any unreadable one.
+fn may_convert(git: &gix::Repository, root: &Path) -> bool {
+    let config = git.config_snapshot();
+    let autocrlf_off = match config.boolean("core.autocrlf") {
+        Some(on) => !on,
+        None => config.string("core.autocrlf").is_none(),
+    };
+    if !autocrlf_off {
+        return true;
+    }
+    let mut sources = vec![root.join(".gitattributes")];
+    sources.extend(
+        DATA_DIRS
+            .iter()
+            .map(|d| root.join(d).join(".gitattributes")),
+    );
+    sources.push(git.common_dir().join("info").join("attributes"));
+    match config.trusted_path("core.attributesFile") {
+        Ok(Some(path)) => sources.push(path),
+        // Set, but from a file gix does not trust: unknown.
+        Ok(None) if config.string("core.attributesFile").is_some() => return true,
+        Ok(None) => sources.extend(gix::path::env::xdg_config(
+            "attributes",
+            &mut gix::path::env::var,
+        )),
+        Err(_) => return true,
+    }
+    sources.push(PathBuf::from("/etc/gitattributes"));
+    const CONVERTING: [&[u8]; 6] = [b"text", b"eol", b"crlf", b"filter", b"ident", b"encoding"];
+    sources.iter().any(|path| match std::fs::read(path) {
+        Ok(text) => CONVERTING.iter().any(|word| {
+            text.windows(word.len())
+                .any(|w| w.eq_ignore_ascii_case(word))
+        }),
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        ),
+    })
 }
 
 /// `bytes` without spare capacity: gix's buffers are sized for delta resolution, several times
