@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::evaluate::{self, time, Evaluation};
+use crate::evaluate::{self, time, Detail, Entitlement, Evaluation};
 use crate::load::Loaded;
 use crate::model::scalar::Date;
 use crate::model::Partner;
@@ -345,13 +345,27 @@ pub fn diff(
     opts: &DiffOptions,
 ) -> DiffReport {
     let as_of = opts.as_of;
-    let prog_key = |ds: &Dataset| {
-        ds.programs
-            .iter()
-            .map(|f| (f.path.clone(), f.blob_id.clone(), is_valid(f)))
-            .collect::<BTreeSet<_>>()
+    // Program ids whose terms differ: some version file of theirs was added, removed, edited,
+    // or changed validity.
+    let prog_versions = |ds: &Dataset| {
+        let mut m: BTreeMap<String, BTreeSet<(String, String, bool)>> = BTreeMap::new();
+        for f in &ds.programs {
+            m.entry(program_id(f)).or_default().insert((
+                f.path.clone(),
+                f.blob_id.clone(),
+                is_valid(f),
+            ));
+        }
+        m
     };
-    let programs_changed = prog_key(base) != prog_key(head);
+    let (bv, hv) = (prog_versions(base), prog_versions(head));
+    let changed_programs: BTreeSet<String> = bv
+        .keys()
+        .chain(hv.keys())
+        .filter(|id| bv.get(*id) != hv.get(*id))
+        .cloned()
+        .collect();
+    let programs_changed = !changed_programs.is_empty();
 
     // Partner files by path; a partner is "touched" when its blob or its validity differs.
     let (bp, hp) = (by_path(base), by_path(head));
@@ -370,23 +384,43 @@ pub fn diff(
         .map(|p| (*p).clone())
         .collect();
 
+    // An evaluation depends only on the partner's record and the program's terms, so a partner
+    // file that is untouched gives identical results on both sides in every program whose terms
+    // did not change: only touched partners (in all their programs) and the members of changed
+    // programs are evaluated.
     let (bsel, hsel) = (
-        select(base, programs_changed, &touched),
-        select(head, programs_changed, &touched),
+        select(base, &touched, &changed_programs),
+        select(head, &touched, &changed_programs),
     );
     let (bcat, hcat) = (base.catalog(), head.catalog());
-    let evals = |sel: &[&Partner],
+    let evals = |sel: &Selection<'_>,
                  cat: &crate::dataset::Catalog<'_>,
                  date: Date,
                  only: Option<&BTreeSet<String>>|
-     -> BTreeMap<(String, String), Evaluation> {
-        let mut v = evaluate::evaluate_all(sel.iter().copied(), cat, date);
-        if let Some(only) = only {
-            v.retain(|e| only.contains(&e.program));
-        }
-        v.into_iter()
-            .map(|e| ((e.partner.clone(), e.program.clone()), e))
-            .collect()
+     -> BTreeMap<(String, String), Standing> {
+        let all = match only {
+            Some(only) => cat.restricted_to(only),
+            None => cat.clone(),
+        };
+        let changed = all.restricted_to(&changed_programs);
+        let key = |e: Evaluation| ((e.partner.clone(), e.program.clone()), Standing::of(e));
+        let mut out: BTreeMap<(String, String), Standing> = evaluate::evaluate_each(
+            sel.touched.iter().copied(),
+            &all,
+            date,
+            Detail::Outcome,
+            key,
+        )
+        .into_iter()
+        .collect();
+        out.extend(evaluate::evaluate_each(
+            sel.untouched.iter().copied(),
+            &changed,
+            date,
+            Detail::Outcome,
+            key,
+        ));
+        out
     };
     let (be, he) = (
         evals(&bsel, &bcat, as_of, None),
@@ -409,12 +443,17 @@ pub fn diff(
     let keys: BTreeSet<&(String, String)> = be.keys().chain(he.keys()).collect();
     for k in &keys {
         let (b, h) = (be.get(*k), he.get(*k));
+        if let (Some(b), Some(h)) = (b, h) {
+            if b.same_outcome(h) {
+                continue;
+            }
+        }
         for (what, get) in [
             (
                 "type",
-                (|e: &Evaluation| e.types.clone()) as fn(&Evaluation) -> Vec<String>,
+                (|e: &Standing| e.types.clone()) as fn(&Standing) -> Vec<String>,
             ),
-            ("status", |e: &Evaluation| e.statuses.clone()),
+            ("status", |e: &Standing| e.statuses.clone()),
         ] {
             let bs: BTreeSet<String> = b.map(get).unwrap_or_default().into_iter().collect();
             let hs: BTreeSet<String> = h.map(get).unwrap_or_default().into_iter().collect();
@@ -528,7 +567,10 @@ pub fn diff(
             let affected: BTreeSet<String> = keys
                 .iter()
                 .filter(|k| k.1 == program && !partner_file_changed(&k.0))
-                .filter(|k| outcome(be.get(*k)) != outcome(he.get(*k)))
+                .filter(|k| match (be.get(*k), he.get(*k)) {
+                    (Some(b), Some(h)) if b.tier == h.tier && b.same_outcome(h) => false,
+                    (b, h) => outcome(b) != outcome(h),
+                })
                 .map(|k| k.0.clone())
                 .collect();
             programs.push(ProgramChange {
@@ -635,13 +677,43 @@ fn by_path(ds: &Dataset) -> BTreeMap<String, &Loaded<Partner>> {
     ds.partners.iter().map(|f| (f.path.clone(), f)).collect()
 }
 
-/// The partners to evaluate on one side: all valid ones when programs changed, else the touched.
-fn select<'d>(ds: &'d Dataset, all: bool, touched: &BTreeSet<String>) -> Vec<&'d Partner> {
-    ds.partners
-        .iter()
-        .filter(|f| is_valid(f) && (all || touched.contains(&f.path)))
-        .filter_map(|f| f.record.as_ref())
-        .collect()
+/// The valid partners of one side that need evaluating.
+struct Selection<'d> {
+    /// Touched partner files: evaluated in every program.
+    touched: Vec<&'d Partner>,
+    /// Untouched partners that belong to a program whose terms changed: evaluated in those.
+    untouched: Vec<&'d Partner>,
+}
+
+impl Selection<'_> {
+    /// How many partner files are evaluated.
+    fn len(&self) -> usize {
+        self.touched.len() + self.untouched.len()
+    }
+}
+
+fn select<'d>(
+    ds: &'d Dataset,
+    touched: &BTreeSet<String>,
+    changed_programs: &BTreeSet<String>,
+) -> Selection<'d> {
+    let mut sel = Selection {
+        touched: Vec::new(),
+        untouched: Vec::new(),
+    };
+    for f in ds.partners.iter().filter(|f| is_valid(f)) {
+        let Some(p) = &f.record else { continue };
+        if touched.contains(&f.path) {
+            sel.touched.push(p);
+        } else if p
+            .memberships
+            .iter()
+            .any(|m| changed_programs.contains(m.program.as_str()))
+        {
+            sel.untouched.push(p);
+        }
+    }
+    sel
 }
 
 fn program_id(f: &Loaded<crate::model::Program>) -> String {
@@ -659,8 +731,60 @@ type Outcome<'e> = (
     Vec<(&'e str, &'e str)>,
 );
 
+/// What the diff compares of one evaluation: outcomes and which requirements are met. Taken
+/// as each evaluation is made, so the full traces (descriptions, shortfalls, gaps) of tens of
+/// thousands of evaluations are never held at once.
+struct Standing {
+    track: Option<String>,
+    tier: Option<String>,
+    tier_name: Option<String>,
+    /// The track's tier ids, lowest first, each with whether its requirements are met.
+    tiers: Vec<(String, Vec<(String, bool)>)>,
+    /// Whether each membership requirement is met.
+    membership: Vec<(String, bool)>,
+    types: Vec<String>,
+    statuses: Vec<String>,
+    entitlements: std::sync::Arc<Vec<Entitlement>>,
+    fees: std::sync::Arc<Vec<Entitlement>>,
+}
+
+impl Standing {
+    /// Same types, statuses, entitlements and fees (most pairs compared are: the lists are
+    /// usually the very same shared ones).
+    fn same_outcome(&self, other: &Standing) -> bool {
+        let same = |a: &std::sync::Arc<Vec<Entitlement>>, b: &std::sync::Arc<Vec<Entitlement>>| {
+            std::sync::Arc::ptr_eq(a, b) || a == b
+        };
+        self.types == other.types
+            && self.statuses == other.statuses
+            && same(&self.entitlements, &other.entitlements)
+            && same(&self.fees, &other.fees)
+    }
+
+    fn of(e: Evaluation) -> Standing {
+        let met = |rs: &[evaluate::RequirementResult]| -> Vec<(String, bool)> {
+            rs.iter().map(|r| (r.id.clone(), r.met)).collect()
+        };
+        Standing {
+            tier_name: e.tier_name().map(str::to_owned),
+            tiers: e
+                .tiers
+                .iter()
+                .map(|q| (q.id.clone(), met(&q.requirements)))
+                .collect(),
+            membership: met(&e.membership_requirements),
+            track: e.track,
+            tier: e.tier,
+            types: e.types,
+            statuses: e.statuses,
+            entitlements: e.entitlements,
+            fees: e.fees,
+        }
+    }
+}
+
 /// What a partner gets from a program, for blast-radius comparison.
-fn outcome(e: Option<&Evaluation>) -> Option<Outcome<'_>> {
+fn outcome(e: Option<&Standing>) -> Option<Outcome<'_>> {
     e.map(|e| {
         let values = e
             .entitlements
@@ -673,23 +797,23 @@ fn outcome(e: Option<&Evaluation>) -> Option<Outcome<'_>> {
 }
 
 fn compare_tiers(
-    be: &BTreeMap<(String, String), Evaluation>,
-    he: &BTreeMap<(String, String), Evaluation>,
+    be: &BTreeMap<(String, String), Standing>,
+    he: &BTreeMap<(String, String), Standing>,
     cause: &dyn Fn(&str) -> Cause,
 ) -> Vec<TierChange> {
     let keys: BTreeSet<&(String, String)> = be.keys().chain(he.keys()).collect();
     let mut out = Vec::new();
     for k in keys {
         let (b, h) = (be.get(k), he.get(k));
+        if b.and_then(|e| e.tier.as_ref()) == h.and_then(|e| e.tier.as_ref()) {
+            continue;
+        }
         let (bt, ht) = (
             b.and_then(|e| e.tier.clone()),
             h.and_then(|e| e.tier.clone()),
         );
-        if bt == ht {
-            continue;
-        }
-        let rank = |e: Option<&Evaluation>, t: &Option<String>| {
-            e.and_then(|e| e.tiers.iter().position(|q| Some(&q.id) == t.as_ref()))
+        let rank = |e: Option<&Standing>, t: &Option<String>| {
+            e.and_then(|e| e.tiers.iter().position(|q| Some(&q.0) == t.as_ref()))
         };
         let direction = match (&bt, &ht) {
             (None, Some(_)) => TierMove::Gained,
@@ -703,17 +827,17 @@ fn compare_tiers(
         } else {
             bt.as_ref()
         };
-        let reqs = |e: Option<&Evaluation>| -> BTreeMap<String, bool> {
+        let reqs = |e: Option<&Standing>| -> BTreeMap<String, bool> {
             let Some(e) = e else { return BTreeMap::new() };
-            e.membership_requirements
+            e.membership
                 .iter()
                 .chain(
                     e.tiers
                         .iter()
-                        .filter(|q| Some(&q.id) == focus)
-                        .flat_map(|q| q.requirements.iter()),
+                        .filter(|q| Some(&q.0) == focus)
+                        .flat_map(|q| q.1.iter()),
                 )
-                .map(|r| (r.id.clone(), r.met))
+                .cloned()
                 .collect()
         };
         let (rb, rh) = (reqs(b), reqs(h));
@@ -725,7 +849,7 @@ fn compare_tiers(
                 _ => None,
             })
             .collect();
-        let name = |e: Option<&Evaluation>| e.and_then(|e| e.tier_name().map(str::to_owned));
+        let name = |e: Option<&Standing>| e.and_then(|e| e.tier_name.clone());
         out.push(TierChange {
             partner: k.0.clone(),
             program: k.1.clone(),
@@ -752,25 +876,18 @@ fn value_changes(
     let hm: BTreeMap<&str, &evaluate::Entitlement> = h.iter().map(|e| (e.id.as_str(), e)).collect();
     let ids: BTreeSet<&str> = bm.keys().chain(hm.keys()).copied().collect();
     for id in ids {
-        let (x, y) = (
-            bm.get(id).map(|e| e.display.clone()),
-            hm.get(id).map(|e| e.display.clone()),
-        );
-        if x != y {
-            let name = hm
-                .get(id)
-                .or(bm.get(id))
-                .map(|e| e.name.clone())
-                .unwrap_or_default();
-            out.push(ValueChange {
-                partner: k.0.clone(),
-                program: k.1.clone(),
-                id: id.to_owned(),
-                name,
-                from: x,
-                to: y,
-            });
+        let (x, y) = (bm.get(id), hm.get(id));
+        if x.map(|e| &e.display) == y.map(|e| &e.display) {
+            continue;
         }
+        out.push(ValueChange {
+            partner: k.0.clone(),
+            program: k.1.clone(),
+            id: id.to_owned(),
+            name: y.or(x).map(|e| e.name.clone()).unwrap_or_default(),
+            from: x.map(|e| e.display.clone()),
+            to: y.map(|e| e.display.clone()),
+        });
     }
 }
 

@@ -697,3 +697,52 @@ fn cli_incremental_diff_sees_cross_file_conflicts_with_untouched_files() {
         j["evaluated_partner_files"]
     );
 }
+
+#[test]
+fn program_change_evaluates_only_that_programs_members_and_touched_files() {
+    // `other` is a second program; gamma belongs only to it and its file is untouched, so a
+    // change to NoSpamProxy cannot change gamma's outcome and gamma is not evaluated.
+    let other = NSP
+        .replacen("id = \"nospamproxy\"", "id = \"other\"", 1)
+        .replace("program = \"nospamproxy\"", "program = \"other\"");
+    let gamma = partner("gamma", "Gamma", "20000.00", 3, 1).replace("\"nospamproxy\"", "\"other\"");
+    let a = partner("acme", "Acme", "20000.00", 3, 1);
+    let b = partner("beta", "Beta", "3000.00", 1, 0);
+    let raised = NSP.replace(
+        "at_least = { EUR = \"20000.00\" }",
+        "at_least = { EUR = \"25000.00\" }",
+    );
+    let side = |nsp: &str, other: &str| -> Vec<(String, String)> {
+        [
+            (PROG, nsp),
+            ("programs/other.toml", other),
+            ("partners/acme.toml", &a),
+            ("partners/beta.toml", &b),
+            ("partners/gamma.toml", &gamma),
+        ]
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect()
+    };
+    fn refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
+        v.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect()
+    }
+    let diff_of =
+        |base: &[(String, String)], head: &[(String, String)]| run(&refs(base), &refs(head));
+    let base = side(NSP, &other);
+    let r = diff_of(&base, &side(&raised, &other));
+    assert_eq!(r.evaluated_partner_files, 2);
+    assert_eq!(r.programs.len(), 1);
+    assert_eq!(r.programs[0].program, "nospamproxy");
+    assert_eq!(r.programs[0].blast_radius, vec!["acme"]);
+    assert_eq!(r.tier_changes.len(), 1);
+    assert_eq!(r.tier_changes[0].partner, "acme");
+    // The same change to the other program reaches gamma, and only gamma.
+    let other_raised = other.replace(
+        "at_least = { EUR = \"20000.00\" }",
+        "at_least = { EUR = \"25000.00\" }",
+    );
+    let r = diff_of(&base, &side(NSP, &other_raised));
+    assert_eq!(r.evaluated_partner_files, 1);
+    assert_eq!(r.programs[0].blast_radius, vec!["gamma"]);
+}

@@ -114,7 +114,9 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     let text = match args.format {
         EvalFormat::Json => {
             let results =
-                evaluate::evaluate_each(partners, &catalog, as_of, |ev| render::json_result(&ev));
+                evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
+                    render::json_result(&ev)
+                });
             let (head, middle, tail) = render::json_of_results(as_of, &results, &skipped);
             let mut parts: Vec<&[u8]> = vec![head.as_bytes()];
             parts.extend(middle.iter().map(|m| m.as_bytes()));
@@ -125,7 +127,7 @@ pub fn run(args: &EvalArgs) -> CmdResult {
         EvalFormat::Table | EvalFormat::Markdown => {
             let explain = args.explain;
             let (rows, traces): (Vec<_>, Vec<_>) =
-                evaluate::evaluate_each(partners, &catalog, as_of, |ev| {
+                evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
                     (
                         if args.format == EvalFormat::Table {
                             render::table_row(&ev)

@@ -269,7 +269,19 @@ pub fn evaluate(
         terms,
         as_of,
         &EntitlementMemo::default(),
+        Detail::Full,
     )
+}
+
+/// How much of the trace an evaluation writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Everything: descriptions, measure labels and shortfalls, hence gaps.
+    Full,
+    /// Only what decides outcomes: tiers, types, statuses, which requirements are met, measured
+    /// and required values, entitlements and fees. Descriptions and shortfalls are left empty
+    /// (so gaps list nothing); for comparing outcomes, as `diff` does.
+    Outcome,
 }
 
 /// The entitlement lists already built during one batch of evaluations, by program and grant
@@ -315,9 +327,10 @@ fn evaluate_memo(
     terms: &Program,
     as_of: Date,
     memo: &EntitlementMemo,
+    detail: Detail,
 ) -> Evaluation {
-    let mut ev = evaluate_once(partner, membership, terms, as_of, memo);
-    apply_grace(&mut ev, partner, membership, terms, as_of, memo);
+    let mut ev = evaluate_once(partner, membership, terms, as_of, memo, detail);
+    apply_grace(&mut ev, partner, membership, terms, as_of, memo, detail);
     ev
 }
 
@@ -327,6 +340,7 @@ fn evaluate_once(
     terms: &Program,
     as_of: Date,
     memo: &EntitlementMemo,
+    detail: Detail,
 ) -> Evaluation {
     let review = review_period(&terms.review, as_of);
     let mut cx = Cx {
@@ -338,6 +352,7 @@ fn evaluate_once(
         measures: HashMap::new(),
         tier_memo: HashMap::new(),
         warnings: BTreeSet::new(),
+        detail,
     };
     let track = membership.track.as_ref().map(|t| t.to_string());
 
@@ -520,6 +535,7 @@ fn apply_grace(
     terms: &Program,
     as_of: Date,
     memo: &EntitlementMemo,
+    detail: Detail,
 ) {
     let Some(g) = terms.review.grace_months.filter(|g| *g > 0) else {
         return;
@@ -531,7 +547,7 @@ fn apply_grace(
     let mut best: Option<(Option<usize>, Date, String)> = None;
     for k in 1..=g.min(36) {
         let then = as_of.add_months(-(k as i32));
-        let past = evaluate_once(partner, membership, terms, then, memo);
+        let past = evaluate_once(partner, membership, terms, then, memo, detail);
         let r = rank(&past.tier);
         if r > rank(&ev.tier) && best.as_ref().is_none_or(|(br, _, _)| r > *br) {
             if let Some(t) = past.tier {
@@ -542,7 +558,7 @@ fn apply_grace(
     if let Some((_, then, t)) = best {
         let until = then.add_months(g as i32).add_days(-1);
         if until >= as_of {
-            let mut kept = evaluate_once(partner, membership, terms, as_of, memo);
+            let mut kept = evaluate_once(partner, membership, terms, as_of, memo, detail);
             kept.warnings.push(Warning {
                 code: "grace-period",
                 message: format!("keeps tier `{t}` until {until} (grace period of {g} months); its requirements are not met now"),
@@ -678,9 +694,24 @@ struct Cx<'a> {
     measures: HashMap<&'a str, (Quantity, String)>,
     tier_memo: HashMap<String, bool>,
     warnings: BTreeSet<Warning>,
+    /// Whether to write the prose of the trace (descriptions, labels, shortfalls).
+    detail: Detail,
 }
 
 impl<'a> Cx<'a> {
+    /// `text()` for a full trace; nothing when only outcomes are wanted.
+    fn prose(&self, text: impl FnOnce() -> String) -> String {
+        match self.detail {
+            Detail::Full => text(),
+            Detail::Outcome => String::new(),
+        }
+    }
+
+    /// `Some(text())` when `wanted` and the trace is full.
+    fn prose_if(&self, wanted: bool, text: impl FnOnce() -> String) -> Option<String> {
+        (wanted && self.detail == Detail::Full).then(text)
+    }
+
     fn warn(&mut self, code: &'static str, message: String) {
         self.warnings.insert(Warning { code, message });
     }
@@ -855,12 +886,12 @@ impl<'a> Cx<'a> {
                 Quantity::Count(customers.len() as u64)
             }
         };
-        let label = match span {
+        let label = self.prose(|| match span {
             Some(s) if m.window() != Some(crate::model::program::Window::AllTime) => {
                 format!("{} {}", m.name(), compact_span(s))
             }
             _ => m.name().to_owned(),
-        };
+        });
         self.measures.insert(id, (value.clone(), label.clone()));
         (value, label)
     }
@@ -895,7 +926,7 @@ impl<'a> Cx<'a> {
             );
         };
         let key = key.as_str();
-        let description = r.name().map_or_else(|| key.to_owned(), str::to_owned);
+        let description = self.prose(|| r.name().map_or_else(|| key.to_owned(), str::to_owned));
         let mut res = if depth > 32 {
             leaf(
                 key,
@@ -937,7 +968,7 @@ impl<'a> Cx<'a> {
                 };
                 let met = n >= *at_least;
                 let missing = at_least.saturating_sub(n);
-                let short = (!met).then(|| {
+                let short = self.prose_if(!met, || {
                     format!(
                         "{missing} more {}",
                         if missing == 1 {
@@ -967,7 +998,7 @@ impl<'a> Cx<'a> {
                 let met = at_least
                     .iter()
                     .any(|(c, need)| have.get(c).copied().unwrap_or_default() >= need.0);
-                let short = (!met).then(|| {
+                let short = self.prose_if(!met, || {
                     let parts: Vec<String> = at_least
                         .iter()
                         .map(|(c, need)| {
@@ -990,7 +1021,7 @@ impl<'a> Cx<'a> {
                     .get(obligation.as_str())
                     .copied()
                     .unwrap_or(false);
-                let short = (!met).then(|| description.clone());
+                let short = self.prose_if(!met, || description.clone());
                 flag_leaf(id, description, met, short)
             }
             Requirement::ContractSigned { .. } => {
@@ -999,12 +1030,14 @@ impl<'a> Cx<'a> {
                 let in_force = m.contract_end.is_none_or(|e| self.as_of <= e);
                 let met = signed && in_force;
                 let short = if !signed {
-                    Some("a signed partner contract".to_owned())
+                    self.prose_if(true, || "a signed partner contract".to_owned())
                 } else if !in_force {
-                    Some(format!(
-                        "a contract in force (it ended on {})",
-                        m.contract_end.expect("checked")
-                    ))
+                    self.prose_if(true, || {
+                        format!(
+                            "a contract in force (it ended on {})",
+                            m.contract_end.expect("checked")
+                        )
+                    })
                 } else {
                     None
                 };
@@ -1016,7 +1049,7 @@ impl<'a> Cx<'a> {
                     id,
                     description,
                     met,
-                    (!met).then(|| {
+                    self.prose_if(!met, || {
                         "a commercial register entry (or SIRET, VAT id or equivalent)".to_owned()
                     }),
                 )
@@ -1027,12 +1060,10 @@ impl<'a> Cx<'a> {
                 ..
             } => {
                 let Some(start) = self.membership.contract_start else {
-                    return flag_leaf(
-                        id,
-                        description,
-                        false,
-                        Some("a contract start to count the deadline from".into()),
-                    );
+                    let short = self.prose_if(true, || {
+                        "a contract start to count the deadline from".into()
+                    });
+                    return flag_leaf(id, description, false, short);
                 };
                 let due = start.add_days(i64::from(*within_days));
                 let name = self
@@ -1067,8 +1098,8 @@ impl<'a> Cx<'a> {
                             None => format!("{name} is overdue since {due}"),
                         };
                         self.warn("training-overdue", msg);
-                        let short = format!("{} (due by {due})", description);
-                        flag_leaf(id, description, false, Some(short))
+                        let short = self.prose_if(true, || format!("{description} (due by {due})"));
+                        flag_leaf(id, description, false, short)
                     }
                 }
             }
@@ -1079,7 +1110,7 @@ impl<'a> Cx<'a> {
                     id,
                     description,
                     met,
-                    (!met).then(|| format!("the {name} tier first")),
+                    self.prose_if(!met, || format!("the {name} tier first")),
                 )
             }
             Requirement::Approval { status, .. } => {
@@ -1128,7 +1159,7 @@ impl<'a> Cx<'a> {
                     id,
                     description,
                     met,
-                    (!met).then(|| format!("an approval as {name} by the vendor")),
+                    self.prose_if(!met, || format!("an approval as {name} by the vendor")),
                 )
             }
             Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. } => {
@@ -1142,7 +1173,7 @@ impl<'a> Cx<'a> {
                 } else {
                     children.iter().any(|c| c.met)
                 };
-                let shortfall = if met || all {
+                let shortfall = if met || all || self.detail == Detail::Outcome {
                     None
                 } else {
                     let alts: Vec<String> = children
@@ -1192,14 +1223,13 @@ impl<'a> Cx<'a> {
                     each_ok &= ok;
                     children.push(RequirementResult {
                         id: comp.id.to_string(),
-                        description: format!(
-                            "{label}: full {} points at {}",
-                            comp.max, comp.full_at
-                        ),
+                        description: self.prose(|| {
+                            format!("{label}: full {} points at {}", comp.max, comp.full_at)
+                        }),
                         met: ok,
                         actual: Quantity::Points(points),
                         required: Quantity::Points(Decimal::from(comp.max)),
-                        shortfall: (!ok).then(|| {
+                        shortfall: self.prose_if(!ok, || {
                             format!(
                                 "more than {} points for {}",
                                 each_more_than.unwrap_or(0),
@@ -1212,8 +1242,9 @@ impl<'a> Cx<'a> {
                 }
                 let need = Decimal::from(*at_least);
                 let met = total >= need && each_ok;
-                let shortfall = (total < need)
-                    .then(|| format!("{} more points", (need - total).round_dp(2).normalize()));
+                let shortfall = self.prose_if(total < need, || {
+                    format!("{} more points", (need - total).round_dp(2).normalize())
+                });
                 RequirementResult {
                     id: id.to_owned(),
                     description,
@@ -1458,7 +1489,7 @@ pub fn evaluate_all<'a>(
     catalog: &crate::dataset::Catalog<'_>,
     as_of: Date,
 ) -> Vec<Evaluation> {
-    evaluate_each(partners, catalog, as_of, |ev| ev)
+    evaluate_each(partners, catalog, as_of, Detail::Full, |ev| ev)
 }
 
 /// Evaluate every membership of `partners` in parallel and pass each evaluation to `f` (a
@@ -1468,6 +1499,7 @@ pub fn evaluate_each<'a, R: Send>(
     partners: impl IntoIterator<Item = &'a Partner>,
     catalog: &crate::dataset::Catalog<'_>,
     as_of: Date,
+    detail: Detail,
     f: impl Fn(Evaluation) -> R + Sync,
 ) -> Vec<R> {
     use rayon::prelude::*;
@@ -1483,7 +1515,7 @@ pub fn evaluate_each<'a, R: Send>(
         .filter_map(|(p, m)| {
             catalog
                 .terms(m.program.as_str(), as_of)
-                .map(|terms| f(evaluate_memo(p, m, terms, as_of, &memo)))
+                .map(|terms| f(evaluate_memo(p, m, terms, as_of, &memo, detail)))
         })
         .collect()
 }
