@@ -77,7 +77,7 @@ impl Dataset {
                 .collect(),
             partners: base
                 .files
-                .iter()
+                .par_iter()
                 .filter_map(|f| partners.get(&key(f)).cloned())
                 .collect(),
             problems: base.problems.clone(),
@@ -106,10 +106,13 @@ impl Dataset {
     /// touched partner files are read and parsed — plus the untouched ones that cross-file rules
     /// need: files whose id equals a touched id (duplicates) and files naming a customer that a
     /// touched file grants access for. Otherwise everything is loaded.
+    ///
+    /// The snapshots are filled (and trimmed to the files needed) in place; the caller owns them,
+    /// so it decides when (or whether) to free them.
     pub fn pair_incremental(
         repo: &crate::source::Repo,
-        mut base: Snapshot,
-        mut head: Snapshot,
+        base: &mut Snapshot,
+        head: &mut Snapshot,
     ) -> Result<(Dataset, Dataset), crate::source::SourceError> {
         use std::collections::BTreeSet;
         let is_program = |p: &str| FileKind::of_path(p) == Some(FileKind::Program);
@@ -119,7 +122,7 @@ impl Dataset {
                 .map(|f| (f.path.clone(), f.blob_id.clone()))
                 .collect::<BTreeMap<_, _>>()
         };
-        let (bb, hb) = (blobs(&base), blobs(&head));
+        let (bb, hb) = (blobs(base), blobs(head));
         let programs = |m: &BTreeMap<String, String>| {
             m.iter()
                 .filter(|(p, _)| is_program(p))
@@ -127,7 +130,7 @@ impl Dataset {
                 .collect::<Vec<_>>()
         };
         if programs(&bb) != programs(&hb) {
-            repo.fill(&mut head, |_| true)?;
+            repo.fill(head, |_| true)?;
             // Most files are the same on both sides: take their bytes from the head side
             // instead of reading (and inflating) the same blobs again.
             let known: BTreeMap<&str, &Vec<u8>> = head
@@ -141,8 +144,8 @@ impl Dataset {
                     f.bytes = (*bytes).clone();
                 }
             }
-            repo.fill(&mut base, |_| true)?;
-            return Ok(Dataset::pair(&base, &head));
+            repo.fill(base, |_| true)?;
+            return Ok(Dataset::pair(base, head));
         }
         let touched: BTreeSet<String> = bb
             .keys()
@@ -150,8 +153,8 @@ impl Dataset {
             .filter(|p| !is_program(p) && bb.get(*p) != hb.get(*p))
             .cloned()
             .collect();
-        repo.fill(&mut base, |p| is_program(p) || touched.contains(p))?;
-        repo.fill(&mut head, |p| is_program(p) || touched.contains(p))?;
+        repo.fill(base, |p| is_program(p) || touched.contains(p))?;
+        repo.fill(head, |p| is_program(p) || touched.contains(p))?;
 
         // What the touched files could collide with.
         let mut ids: BTreeSet<String> = BTreeSet::new();
@@ -173,7 +176,7 @@ impl Dataset {
             |f: &crate::source::SourceFile| !is_program(&f.path) && !touched.contains(&f.path);
         if !customers.is_empty() {
             // Untouched files are identical on both sides: read them once, on the head side.
-            repo.fill(&mut head, |p| !is_program(p) && !touched.contains(p))?;
+            repo.fill(head, |p| !is_program(p) && !touched.contains(p))?;
         }
         // Which untouched files mention a customer of a touched file: a byte search (SIMD,
         // in parallel) instead of parsing 10,000 files; only the hits are parsed.
@@ -203,9 +206,9 @@ impl Dataset {
         };
         base.files.retain(keep);
         head.files.retain(keep);
-        repo.fill(&mut base, |_| true)?;
-        repo.fill(&mut head, |_| true)?;
-        Ok(Dataset::pair(&base, &head))
+        repo.fill(base, |_| true)?;
+        repo.fill(head, |_| true)?;
+        Ok(Dataset::pair(base, head))
     }
 
     /// All diagnostics, sorted.

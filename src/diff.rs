@@ -1055,27 +1055,42 @@ fn file_changes(
         text: Option<&'a str>,
         partner: bool,
     }
-    let collect = |ds: &'_ Dataset| -> BTreeMap<String, (String, Option<String>, bool)> {
+    type Files<'d> = BTreeMap<&'d str, (&'d str, Option<&'d str>, bool)>;
+    fn collect(ds: &Dataset) -> Files<'_> {
         ds.programs
             .iter()
-            .map(|f| (f.path.clone(), (f.blob_id.clone(), f.text.clone(), false)))
-            .chain(
-                ds.partners
-                    .iter()
-                    .map(|f| (f.path.clone(), (f.blob_id.clone(), f.text.clone(), true))),
-            )
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    (f.blob_id.as_str(), f.text.as_deref(), false),
+                )
+            })
+            .chain(ds.partners.iter().map(|f| {
+                (
+                    f.path.as_str(),
+                    (f.blob_id.as_str(), f.text.as_deref(), true),
+                )
+            }))
             .collect()
-    };
+    }
     let (bmap, hmap) = (collect(base), collect(head));
-    fn view<'m>(m: &'m BTreeMap<String, (String, Option<String>, bool)>, p: &str) -> Option<F<'m>> {
+    fn view<'m>(m: &Files<'m>, p: &str) -> Option<F<'m>> {
         m.get(p).map(|(b, t, partner)| F {
-            blob: b.as_str(),
-            text: t.as_deref(),
+            blob: b,
+            text: *t,
             partner: *partner,
         })
     }
-    let mut removed: Vec<&String> = bmap.keys().filter(|p| !hmap.contains_key(*p)).collect();
-    let mut added: Vec<&String> = hmap.keys().filter(|p| !bmap.contains_key(*p)).collect();
+    let mut removed: Vec<&str> = bmap
+        .keys()
+        .copied()
+        .filter(|p| !hmap.contains_key(p))
+        .collect();
+    let mut added: Vec<&str> = hmap
+        .keys()
+        .copied()
+        .filter(|p| !bmap.contains_key(p))
+        .collect();
     let mut events = Vec::new();
     let mut files = Vec::new();
     let stem = |p: &str| {
@@ -1151,17 +1166,17 @@ fn file_changes(
         });
     };
     for p in &removed {
-        emit(Some(p.as_str()), None, "removed");
+        emit(Some(p), None, "removed");
     }
     for p in &added {
-        emit(None, Some(p.as_str()), "added");
+        emit(None, Some(p), "added");
     }
     for (r, a) in &renames {
-        emit(Some(r.as_str()), Some(a.as_str()), "renamed");
+        emit(Some(r), Some(a), "renamed");
     }
-    for p in bmap.keys().filter(|p| hmap.contains_key(*p)) {
+    for p in bmap.keys().copied().filter(|p| hmap.contains_key(p)) {
         if view(&bmap, p).map(|f| f.blob) != view(&hmap, p).map(|f| f.blob) {
-            emit(Some(p.as_str()), Some(p.as_str()), "modified");
+            emit(Some(p), Some(p), "modified");
         }
     }
     for p in removed.iter().filter(|p| p.starts_with("partners/")) {

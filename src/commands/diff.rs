@@ -81,12 +81,13 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         None => default_base(&repo)?,
     };
     let head_side = args.head.clone().map_or(Side::WorkTree, Side::Rev);
-    let base_snap = repo.snapshot_lazy(&Side::Rev(base_rev.clone()))?;
-    let head_snap = repo.snapshot_lazy(&head_side)?;
+    // The snapshots and datasets live until the process exits: freeing tens of thousands of
+    // files and parsed records one by one would only delay the exit.
+    let mut base_snap =
+        std::mem::ManuallyDrop::new(repo.snapshot_lazy(&Side::Rev(base_rev.clone()))?);
+    let mut head_snap = std::mem::ManuallyDrop::new(repo.snapshot_lazy(&head_side)?);
     let head_label = head_snap.label.clone();
-    // Both datasets live until the process exits: freeing 20,000 parsed records one by one
-    // would only delay the exit.
-    let (base, head) = Dataset::pair_incremental(&repo, base_snap, head_snap)?;
+    let (base, head) = Dataset::pair_incremental(&repo, &mut base_snap, &mut head_snap)?;
     let (base, head) = (
         std::mem::ManuallyDrop::new(base),
         std::mem::ManuallyDrop::new(head),
