@@ -115,20 +115,21 @@ impl Repo {
 
     /// Read every data file of `side`.
     pub fn snapshot(&self, side: &Side) -> Result<Snapshot, SourceError> {
-        let mut snap = match side {
-            Side::WorkTree => self.read_worktree(true)?,
-            Side::Rev(rev) => self.read_revision(rev, true)?,
-        };
-        snap.files.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(snap)
+        self.read_all(side, true)
     }
 
     /// Like [`Repo::snapshot`], but working-tree files are not hashed: their `blob_id` is empty.
     /// For commands that look at one side only and never compare file versions (hashing 10,000
     /// files costs more than listing them).
     pub fn snapshot_unhashed(&self, side: &Side) -> Result<Snapshot, SourceError> {
+        self.read_all(side, false)
+    }
+
+    /// Every data file of `side` with its bytes, sorted by path; `hash` says whether working-tree
+    /// files get their blob ids (revision files always have them).
+    fn read_all(&self, side: &Side, hash: bool) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
-            Side::WorkTree => self.read_worktree(false)?,
+            Side::WorkTree => self.read_worktree(hash)?,
             Side::Rev(rev) => self.read_revision(rev, true)?,
         };
         snap.files.sort_by(|a, b| a.path.cmp(&b.path));
