@@ -168,7 +168,9 @@ impl Repo {
         let todo: Vec<&mut SourceFile> = snap
             .files
             .iter_mut()
-            .filter(|f| f.bytes.is_empty() && wanted(&f.path))
+            // An empty file is already complete: the empty blob need not be in the object
+            // database (an untracked empty file never was).
+            .filter(|f| f.bytes.is_empty() && f.blob_id != EMPTY_BLOB_ID && wanted(&f.path))
             .collect();
         if todo.is_empty() {
             return Ok(());
@@ -920,6 +922,9 @@ fn read_loose_blob(objects_dir: &Path, id: &gix::oid) -> Option<Vec<u8>> {
     }
     (out.len() == size).then_some(out)
 }
+
+/// The blob id of empty content.
+pub const EMPTY_BLOB_ID: &str = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
 
 /// The git blob id of `bytes`, as git would compute it.
 pub fn blob_id(bytes: &[u8]) -> String {

@@ -746,3 +746,33 @@ fn program_change_evaluates_only_that_programs_members_and_touched_files() {
     assert_eq!(r.evaluated_partner_files, 1);
     assert_eq!(r.programs[0].blast_radius, vec!["gamma"]);
 }
+
+#[test]
+fn cli_diff_reports_an_empty_untracked_partner_file_as_invalid() {
+    // The empty blob is in no object database: the file must not be looked up there.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    write(dir, PROG, NSP);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", "base"]);
+    write(dir, "partners/empty.toml", "");
+    let (code, out, err) = partnerctl(
+        dir,
+        &[
+            "diff",
+            "HEAD",
+            "--as-of",
+            "2026-11-23",
+            "--format",
+            "json",
+            "--fail-on",
+            "invalid",
+        ],
+    );
+    assert_eq!((code, err.as_str()), (1, "gate failed: invalid\n"));
+    let j: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["validation"][0]["file"], "partners/empty.toml");
+    assert_eq!(j["validation"][0]["became_invalid"], true);
+    assert_eq!(j["partners"][0]["change"], "added");
+}
