@@ -104,10 +104,7 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     let catalog = if args.program.is_empty() {
         catalog
     } else {
-        let mut only = catalog;
-        only.versions
-            .retain(|id, _| args.program.iter().any(|p| p == id));
-        only
+        catalog.restricted_to(&args.program.iter().cloned().collect())
     };
     // Each evaluation is rendered where it is made and then dropped: 30,000 full traces held
     // at once would take hundreds of megabytes.

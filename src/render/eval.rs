@@ -61,11 +61,6 @@ const HEADER: [&str; 7] = [
     "warnings",
 ];
 
-/// A terminal table, one row per partner and program.
-pub fn table(evals: &[Evaluation]) -> String {
-    table_of_rows(evals.iter().map(row).collect())
-}
-
 /// A terminal table of rows made by [`row`].
 pub fn table_of_rows(rows: Vec<Vec<String>>) -> String {
     let mut b = Builder::with_capacity(rows.len() + 1, HEADER.len());
@@ -96,11 +91,6 @@ pub fn table_row(ev: &Evaluation) -> Vec<String> {
         }
     }
     cells
-}
-
-/// A Markdown table with every cell escaped.
-pub fn markdown(evals: &[Evaluation]) -> String {
-    markdown_of_rows(evals.iter().map(row).collect())
 }
 
 /// A Markdown table of rows made by [`row`], every cell escaped.
@@ -146,15 +136,6 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
         let _ = write!(out, " — needs {s}");
     }
     let _ = writeln!(out);
-}
-
-/// The requirement trace of every evaluation.
-pub fn explain(evals: &[Evaluation]) -> String {
-    let mut out = String::new();
-    for ev in evals {
-        out.push_str(&explain_one(ev));
-    }
-    out
 }
 
 /// The requirement trace of one evaluation, ending with a blank line.

@@ -1,0 +1,61 @@
+//! `eval` renders each result in parallel where it is made; the pieces must add up to exactly
+//! what rendering all results at once gives.
+
+use partnerctl::dataset::Dataset;
+use partnerctl::evaluate::{self, Evaluation};
+use partnerctl::model::scalar::Date;
+use partnerctl::render::eval::{self as render, EvalReport, Skipped};
+use partnerctl::source::{Repo, Side};
+
+fn bundled(as_of: &str) -> Vec<Evaluation> {
+    let repo = Repo::discover(std::path::Path::new(".")).unwrap();
+    let ds = Dataset::from_snapshot(&repo.snapshot(&Side::WorkTree).unwrap());
+    let catalog = ds.catalog();
+    let as_of: Date = as_of.parse().unwrap();
+    evaluate::evaluate_all(
+        ds.partners.iter().filter_map(|f| f.record.as_ref()),
+        &catalog,
+        as_of,
+    )
+}
+
+#[test]
+fn json_pieces_concatenate_to_the_whole_report() {
+    let evals = bundled("2026-11-23");
+    assert!(evals.len() >= 30);
+    let skipped = [Skipped {
+        file: "partners/broken.toml".into(),
+        errors: 2,
+    }];
+    let as_of = "2026-11-23".parse().unwrap();
+    let whole = render::json(&EvalReport {
+        version: 1,
+        as_of,
+        results: &evals,
+        skipped: &skipped,
+    });
+    let results: Vec<String> = evals.iter().map(render::json_result).collect();
+    let (head, middle, tail) = render::json_of_results(as_of, &results, &skipped);
+    assert_eq!(format!("{head}{}{tail}", middle.concat()), whole);
+    // And with no results at all.
+    let (head, middle, tail) = render::json_of_results(as_of, &[], &[]);
+    assert!(middle.is_empty());
+    let empty = render::json(&EvalReport {
+        version: 1,
+        as_of,
+        results: &[],
+        skipped: &[],
+    });
+    assert_eq!(format!("{head}{tail}"), empty);
+}
+
+#[test]
+fn pre_wrapped_rows_make_the_same_table_as_tabled_wrapping() {
+    let evals = bundled("2026-11-23");
+    let raw: Vec<Vec<String>> = evals.iter().map(render::row).collect();
+    // Some cells really need wrapping, or this test would prove nothing.
+    assert!(raw.iter().any(|r| r[5].chars().count() > 56));
+    let wrapped: Vec<Vec<String>> = evals.iter().map(render::table_row).collect();
+    assert_ne!(raw, wrapped);
+    assert_eq!(render::table_of_rows(wrapped), render::table_of_rows(raw));
+}
