@@ -8,6 +8,7 @@ pub mod dataset;
 pub mod diagnostic;
 pub mod diff;
 pub mod evaluate;
+pub mod fast_toml;
 pub mod load;
 pub mod model;
 pub mod render;
