@@ -64,27 +64,22 @@ impl<T> Loaded<T> {
     }
 }
 
-/// Compiled validators, built once per process from the Rust types.
-struct Validators {
-    partner: jsonschema::Validator,
-    program: jsonschema::Validator,
-}
-
-fn validators() -> &'static Validators {
-    static V: OnceLock<Validators> = OnceLock::new();
-    V.get_or_init(|| {
-        let build = |schema: &Json| {
-            jsonschema::options()
-                .with_draft(jsonschema::Draft::Draft7)
-                .should_validate_formats(true)
-                .build(schema)
-                .expect("generated schema compiles")
-        };
-        Validators {
-            partner: build(&crate::schema::partner_schema()),
-            program: build(&crate::schema::program_schema()),
-        }
-    })
+/// The compiled validator of a kind of file, built from the Rust types once per process and only
+/// when needed: valid partner files never reach it (see [`load_partner`]).
+fn validator(kind: FileKind) -> &'static jsonschema::Validator {
+    static PARTNER: OnceLock<jsonschema::Validator> = OnceLock::new();
+    static PROGRAM: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let build = |schema: Json| {
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft7)
+            .should_validate_formats(true)
+            .build(&schema)
+            .expect("generated schema compiles")
+    };
+    match kind {
+        FileKind::Partner => PARTNER.get_or_init(|| build(crate::schema::partner_schema())),
+        FileKind::Program => PROGRAM.get_or_init(|| build(crate::schema::program_schema())),
+    }
 }
 
 /// Load a partner file.
@@ -158,10 +153,7 @@ fn load<T: DeserializeOwned>(file: &SourceFile, kind: FileKind) -> Loaded<T> {
     out.diagnostics.extend(diags);
     let Some(json) = json else { return out };
 
-    let validator = match kind {
-        FileKind::Partner => &validators().partner,
-        FileKind::Program => &validators().program,
-    };
+    let validator = validator(kind);
     let schema_diags = schema_diagnostics(validator, kind, &json, &file.path, text);
     if !schema_diags.is_empty() {
         out.diagnostics.extend(schema_diags);
