@@ -116,20 +116,8 @@ impl Dataset {
     ) -> Result<(Dataset, Dataset), crate::source::SourceError> {
         use std::collections::BTreeSet;
         let is_program = |p: &str| FileKind::of_path(p) == Some(FileKind::Program);
-        let blobs = |s: &Snapshot| {
-            s.files
-                .iter()
-                .map(|f| (f.path.clone(), f.blob_id.clone()))
-                .collect::<BTreeMap<_, _>>()
-        };
-        let (bb, hb) = (blobs(base), blobs(head));
-        let programs = |m: &BTreeMap<String, String>| {
-            m.iter()
-                .filter(|(p, _)| is_program(p))
-                .map(|(p, b)| (p.clone(), b.clone()))
-                .collect::<Vec<_>>()
-        };
-        if programs(&bb) != programs(&hb) {
+        let changed = changed_paths(base, head);
+        if changed.iter().any(|p| is_program(p)) {
             repo.fill(head, |_| true)?;
             // Most files are the same on both sides: take their bytes from the head side
             // instead of reading (and inflating) the same blobs again.
@@ -147,12 +135,7 @@ impl Dataset {
             repo.fill(base, |_| true)?;
             return Ok(Dataset::pair(base, head));
         }
-        let touched: BTreeSet<String> = bb
-            .keys()
-            .chain(hb.keys())
-            .filter(|p| !is_program(p) && bb.get(*p) != hb.get(*p))
-            .cloned()
-            .collect();
+        let touched = changed;
         repo.fill(base, |p| is_program(p) || touched.contains(p))?;
         repo.fill(head, |p| is_program(p) || touched.contains(p))?;
 
@@ -174,33 +157,35 @@ impl Dataset {
         }
         let untouched =
             |f: &crate::source::SourceFile| !is_program(&f.path) && !touched.contains(&f.path);
-        if !customers.is_empty() {
-            // Untouched files are identical on both sides: read them once, on the head side.
-            repo.fill(head, |p| !is_program(p) && !touched.contains(p))?;
-        }
-        // Which untouched files mention a customer of a touched file: a byte search (SIMD,
-        // in parallel) instead of parsing 10,000 files; only the hits are parsed.
+        // Which untouched files could collide: those named like a touched id, and those that
+        // mention a customer of a touched file, found by a byte search (SIMD, in parallel) of
+        // files read and dropped one by one. Untouched files are identical on both sides, so
+        // the head side is searched; only the hits are parsed.
+        let stem = |path: &str| {
+            path.rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches(".toml")
+                .to_ascii_lowercase()
+        };
+        let mut context: BTreeSet<String> = head
+            .files
+            .iter()
+            .filter(|f| untouched(f) && ids.contains(&stem(&f.path)))
+            .map(|f| f.path.clone())
+            .collect();
         let finders: Vec<memchr::memmem::Finder<'_>> = customers
             .iter()
             .filter(|c| !c.is_empty())
             .map(|c| memchr::memmem::Finder::new(c.as_bytes()))
             .collect();
-        let context: BTreeSet<String> = head
-            .files
-            .par_iter()
-            .filter(|f| untouched(f))
-            .filter(|f| {
-                let stem = f
-                    .path
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or_default()
-                    .trim_end_matches(".toml")
-                    .to_ascii_lowercase();
-                ids.contains(&stem) || finders.iter().any(|m| m.find(&f.bytes).is_some())
-            })
-            .map(|f| f.path.clone())
-            .collect();
+        if !finders.is_empty() {
+            context.extend(repo.select(
+                head,
+                |f| untouched(f) && !context.contains(&f.path),
+                |_, bytes| finders.iter().any(|m| m.find(bytes).is_some()),
+            )?);
+        }
         let keep = |f: &crate::source::SourceFile| {
             is_program(&f.path) || touched.contains(&f.path) || context.contains(&f.path)
         };
@@ -294,4 +279,33 @@ impl<'a> Catalog<'a> {
         v.dedup();
         v
     }
+}
+
+/// The paths whose blob differs between the sides, or that only one side has: one merge walk
+/// over the two listings, which are sorted by path.
+fn changed_paths(base: &Snapshot, head: &Snapshot) -> std::collections::BTreeSet<String> {
+    use std::cmp::Ordering;
+    let mut changed = std::collections::BTreeSet::new();
+    let (mut b, mut h) = (base.files.iter().peekable(), head.files.iter().peekable());
+    loop {
+        let order = match (b.peek(), h.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(x), Some(y)) => x.path.cmp(&y.path),
+        };
+        match order {
+            Ordering::Less => changed.extend(b.next().map(|f| f.path.clone())),
+            Ordering::Greater => changed.extend(h.next().map(|f| f.path.clone())),
+            Ordering::Equal => {
+                let (x, y) = (b.next(), h.next());
+                if let (Some(x), Some(y)) = (x, y) {
+                    if x.blob_id != y.blob_id {
+                        changed.insert(x.path.clone());
+                    }
+                }
+            }
+        }
+    }
+    changed
 }

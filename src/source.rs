@@ -175,48 +175,13 @@ impl Repo {
         if todo.is_empty() {
             return Ok(());
         }
-        // Unchanged working-tree files are plain reads, cheaper than inflating (and undeltifying)
-        // git objects. Any doubt sends a file to the object database instead.
-        let from_disk: Vec<Option<Vec<u8>>> = {
-            let unchanged = self
-                .unchanged
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if unchanged.is_empty() {
-                todo.iter().map(|_| None).collect()
-            } else {
-                let unchanged: &HashMap<String, Unchanged> = &unchanged;
-                todo.par_iter()
-                    .map(|f| {
-                        let u = unchanged.get(&f.path)?;
-                        let id = gix::ObjectId::from_hex(f.blob_id.as_bytes()).ok()?;
-                        (u.id == id).then(|| u.read())?
-                    })
-                    .collect()
-            }
-        };
-        // Read in parallel; on failure report the first failing file in order, as a serial loop
-        // would.
         let jobs: Vec<(&str, &str)> = todo
             .iter()
-            .zip(&from_disk)
-            .filter(|(_, disk)| disk.is_none())
-            .map(|(f, _)| (f.path.as_str(), f.blob_id.as_str()))
+            .map(|f| (f.path.as_str(), f.blob_id.as_str()))
             .collect();
-        let read = self.par_map_git(jobs, None, |git, (path, blob_id)| {
-            let id = gix::ObjectId::from_hex(blob_id.as_bytes())
-                .map_err(|e| SourceError(format!("{path}: {e}")))?;
-            let mut blob = git
-                .find_blob(id)
-                .map_err(|e| SourceError(format!("reading {path}: {e}")))?;
-            Ok(exact(blob.take_data()))
-        })?;
-        let mut read = read.into_iter();
-        for (f, disk) in todo.into_iter().zip(from_disk) {
-            f.bytes = match disk {
-                Some(bytes) => bytes,
-                None => read.next().expect("one result per object read")?,
-            };
+        let bytes = self.read_each(&jobs, |_, bytes| bytes)?;
+        for (f, bytes) in todo.into_iter().zip(bytes) {
+            f.bytes = bytes;
         }
         // Lazy listings did not check sizes: an oversized file becomes a problem, as it would
         // have been when read eagerly.
@@ -227,6 +192,92 @@ impl Repo {
         snap.problems
             .extend(big.iter().map(|f| too_large(&f.path, f.bytes.len() as u64)));
         Ok(())
+    }
+
+    /// The paths of the files of a lazy snapshot that `wanted` selects whose bytes `matches`
+    /// accepts. Read like [`Repo::fill`] reads them, but nothing is kept: scanning 10,000 files
+    /// this way needs no more memory than one file per thread.
+    pub fn select(
+        &self,
+        snap: &Snapshot,
+        wanted: impl Fn(&SourceFile) -> bool,
+        matches: impl Fn(&str, &[u8]) -> bool + Sync,
+    ) -> Result<Vec<String>, SourceError> {
+        let (filled, lazy): (Vec<&SourceFile>, Vec<&SourceFile>) = snap
+            .files
+            .iter()
+            .filter(|f| wanted(f))
+            .partition(|f| !f.bytes.is_empty() || f.blob_id == EMPTY_BLOB_ID);
+        let mut hits: Vec<String> = filled
+            .iter()
+            .filter(|f| matches(&f.path, &f.bytes))
+            .map(|f| f.path.clone())
+            .collect();
+        let jobs: Vec<(&str, &str)> = lazy
+            .iter()
+            .map(|f| (f.path.as_str(), f.blob_id.as_str()))
+            .collect();
+        let found = self.read_each(&jobs, |path, bytes| matches(path, &bytes))?;
+        hits.extend(
+            jobs.iter()
+                .zip(found)
+                .filter(|(_, hit)| *hit)
+                .map(|((path, _), _)| (*path).to_owned()),
+        );
+        hits.sort();
+        Ok(hits)
+    }
+
+    /// Read each `(path, blob id)` and map its bytes with `f`, in parallel, keeping the order.
+    /// Unchanged working-tree files are plain reads, cheaper than inflating (and undeltifying)
+    /// git objects; any doubt sends a file to the object database instead. On failure the first
+    /// failing file in order is reported, as a serial loop would.
+    fn read_each<O: Send>(
+        &self,
+        jobs: &[(&str, &str)],
+        f: impl Fn(&str, Vec<u8>) -> O + Sync,
+    ) -> Result<Vec<O>, SourceError> {
+        let from_disk: Vec<Option<O>> = {
+            let unchanged = self
+                .unchanged
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if unchanged.is_empty() {
+                jobs.iter().map(|_| None).collect()
+            } else {
+                let unchanged: &HashMap<String, Unchanged> = &unchanged;
+                jobs.par_iter()
+                    .map(|(path, blob_id)| {
+                        let u = unchanged.get(*path)?;
+                        let id = gix::ObjectId::from_hex(blob_id.as_bytes()).ok()?;
+                        let bytes = (u.id == id).then(|| u.read())??;
+                        Some(f(path, bytes))
+                    })
+                    .collect()
+            }
+        };
+        let from_git: Vec<(&str, &str)> = jobs
+            .iter()
+            .zip(&from_disk)
+            .filter(|(_, disk)| disk.is_none())
+            .map(|(job, _)| *job)
+            .collect();
+        let read = self.par_map_git(from_git, None, |git, (path, blob_id)| {
+            let id = gix::ObjectId::from_hex(blob_id.as_bytes())
+                .map_err(|e| SourceError(format!("{path}: {e}")))?;
+            let mut blob = git
+                .find_blob(id)
+                .map_err(|e| SourceError(format!("reading {path}: {e}")))?;
+            Ok(f(path, exact(blob.take_data())))
+        })?;
+        let mut read = read.into_iter();
+        from_disk
+            .into_iter()
+            .map(|disk| match disk {
+                Some(out) => Ok(out),
+                None => read.next().expect("one result per object read"),
+            })
+            .collect()
     }
 
     /// Resolve a revision to its full commit id.
@@ -257,22 +308,33 @@ impl Repo {
             label: "working tree".into(),
             ..Snapshot::default()
         };
-        // Listing is serial and cheap; reading and hashing the files is done in parallel
-        // afterwards. A listing error stops the listing; errors are then reported exactly as the
-        // serial loop did: the first read error among the files listed before it, else it.
+        // Listing is serial and cheap (file types come with the directory entries); taking each
+        // file's stat data, reading and hashing are done in parallel afterwards. A listing error
+        // stops the listing; errors are then reported exactly as the serial loop did: the first
+        // read error among the files listed before it, else it.
         let mut jobs: Vec<Listed> = Vec::new();
         let listed = self.list_worktree(&mut snap, &mut jobs);
-        type Read = (Result<SourceFile, SourceError>, Option<Unchanged>);
-        let read: Vec<Read> = jobs
+        enum Job {
+            Read(Result<SourceFile, SourceError>, Option<Unchanged>),
+            TooLarge(String, u64),
+        }
+        let read: Vec<Job> = jobs
             .into_par_iter()
-            .map(|Listed { rel, abs, meta }| {
+            .map(|Listed { rel, abs, entry }| {
+                let meta = match entry.metadata() {
+                    Ok(meta) => meta,
+                    Err(e) => return Job::Read(Err(SourceError(format!("{rel}: {e}"))), None),
+                };
+                if meta.len() > MAX_FILE_BYTES {
+                    return Job::TooLarge(rel, meta.len());
+                }
                 if let Some((id, stat)) = index.and_then(|index| index.unchanged(&rel, &meta)) {
                     let file = SourceFile {
                         path: rel,
                         bytes: Vec::new(),
                         blob_id: id.to_string(),
                     };
-                    return (Ok(file), Some(Unchanged { id, abs, stat }));
+                    return Job::Read(Ok(file), Some(Unchanged { id, abs, stat }));
                 }
                 let file = std::fs::read(&abs)
                     .map(|bytes| SourceFile {
@@ -281,7 +343,7 @@ impl Repo {
                         bytes,
                     })
                     .map_err(|e| SourceError(format!("{rel}: {e}")));
-                (file, None)
+                Job::Read(file, None)
             })
             .collect();
         snap.files.reserve(read.len());
@@ -292,7 +354,14 @@ impl Repo {
         if index.is_some() {
             unchanged.reserve(read.len());
         }
-        for (file, clean) in read {
+        for job in read {
+            let (file, clean) = match job {
+                Job::Read(file, clean) => (file, clean),
+                Job::TooLarge(rel, len) => {
+                    snap.problems.push(too_large(&rel, len));
+                    continue;
+                }
+            };
             let file = file?;
             if let Some(clean) = clean {
                 unchanged.insert(file.path.clone(), clean);
@@ -333,21 +402,16 @@ impl Repo {
                     continue;
                 };
                 let rel = format!("{dir}/{name}");
-                let meta = entry
-                    .metadata()
+                let ft = entry
+                    .file_type()
                     .map_err(|e| SourceError(format!("{rel}: {e}")))?;
-                let ft = meta.file_type();
                 if ft.is_symlink() {
                     snap.problems.push(symlink_problem(&rel));
                 } else if ft.is_file() && name.ends_with(".toml") {
-                    if meta.len() > MAX_FILE_BYTES {
-                        snap.problems.push(too_large(&rel, meta.len()));
-                        continue;
-                    }
                     jobs.push(Listed {
                         rel,
                         abs: entry.path(),
-                        meta,
+                        entry,
                     });
                 }
             }
@@ -574,8 +638,8 @@ struct Listed {
     /// Path relative to the repository root, with `/` separators.
     rel: String,
     abs: PathBuf,
-    /// Not following symlinks (`lstat`), as git records files in the index.
-    meta: std::fs::Metadata,
+    /// For the stat data, not following symlinks (`lstat`), as git records files in the index.
+    entry: std::fs::DirEntry,
 }
 
 /// The git index, for finding working-tree files unchanged since git last recorded them without
