@@ -57,6 +57,9 @@ pub enum Cause {
     ProgramTerms,
     /// Both.
     Both,
+    /// Neither: another partner file changed, and a rule across files (a duplicate id, a
+    /// customer's access grants) now judges this partner's file differently.
+    OtherPartnerFile,
 }
 
 /// A partner's tier in a program changed.
@@ -433,7 +436,8 @@ pub fn diff(
     let cause = |partner: &str| match (partner_file_changed(partner), programs_changed) {
         (true, true) => Cause::Both,
         (true, false) => Cause::PartnerFile,
-        _ => Cause::ProgramTerms,
+        (false, true) => Cause::ProgramTerms,
+        (false, false) => Cause::OtherPartnerFile,
     };
 
     let tier_changes = compare_tiers(&be, &he, &cause);

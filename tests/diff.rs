@@ -690,6 +690,21 @@ fn cli_incremental_diff_sees_cross_file_conflicts_with_untouched_files() {
             ("partners/bravo.toml", vec!["full-access-conflict"]),
         ]
     );
+    // Alpha's file did not change and no program did: its loss is another file's doing.
+    let alpha: Vec<(&str, &str, &str)> = j["tier_changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["partner"] == "alpha")
+        .map(|t| {
+            (
+                t["program"].as_str().unwrap(),
+                t["direction"].as_str().unwrap(),
+                t["cause"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(alpha, vec![("reseller", "lost", "other_partner_file")]);
     // Only the touched files and the two that rules tie them to were evaluated, not the fillers.
     assert!(
         j["evaluated_partner_files"].as_u64().unwrap() <= 3,

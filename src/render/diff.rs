@@ -35,6 +35,7 @@ fn cause(c: Cause) -> &'static str {
         Cause::PartnerFile => "partner file",
         Cause::ProgramTerms => "program terms",
         Cause::Both => "partner file and program terms",
+        Cause::OtherPartnerFile => "another partner file",
     }
 }
 
