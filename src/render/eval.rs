@@ -63,15 +63,69 @@ const HEADER: [&str; 7] = [
 
 /// A terminal table of rows made by [`row`].
 pub fn table_of_rows(rows: Vec<Vec<String>>) -> String {
-    let mut b = Builder::with_capacity(rows.len() + 1, HEADER.len());
+    table_in_chunks(rows, TABLE_CHUNK_ROWS)
+}
+
+/// Rows per piece when a long table is laid out in parallel.
+const TABLE_CHUNK_ROWS: usize = 2048;
+
+/// The table of `rows`, laid out `chunk` rows at a time in parallel: each piece is a whole table
+/// (same header, every column as wide as the widest cell in any piece), and the pieces are
+/// joined by dropping the inner borders and repeated headers. The rounded style draws no line
+/// between body rows, so the result is the table laid out at once, byte for byte.
+fn table_in_chunks(rows: Vec<Vec<String>>, chunk: usize) -> String {
+    use rayon::prelude::*;
+    use tabled::grid::util::string::get_text_width;
+    if rows.len() <= chunk {
+        return table(rows.iter(), None);
+    }
+    // Each piece must be measured as the whole table would be: after wrapping.
+    let mut rows = rows;
+    rows.par_iter_mut().for_each(|r| wrap_long_cells(r));
+    let widths: Vec<usize> = (0..HEADER.len())
+        .map(|c| {
+            rows.par_iter()
+                .map(|r| r[c].lines().map(get_text_width).max().unwrap_or(0))
+                .max()
+                .unwrap_or(0)
+                .max(get_text_width(HEADER[c]))
+        })
+        .collect();
+    let pieces: Vec<String> = rows
+        .par_chunks(chunk)
+        .map(|rows| table(rows.iter(), Some(&widths)))
+        .collect();
+    let last = pieces.len() - 1;
+    let mut out = String::with_capacity(pieces.iter().map(String::len).sum());
+    for (i, piece) in pieces.iter().enumerate() {
+        // A piece is: top border, header, header line, its rows, bottom border, each ending
+        // in a newline.
+        let lines: Vec<&str> = piece.split_inclusive('\n').collect();
+        let from = if i == 0 { 0 } else { 3 };
+        let to = if i == last {
+            lines.len()
+        } else {
+            lines.len() - 1
+        };
+        out.extend(lines[from..to].iter().copied());
+    }
+    out
+}
+
+/// One table of `rows` under the header, with each column at least `widths` wide.
+fn table<'r>(rows: impl Iterator<Item = &'r Vec<String>>, widths: Option<&[usize]>) -> String {
+    let mut b = Builder::with_capacity(rows.size_hint().0 + 1, HEADER.len());
     b.push_record(HEADER);
     for r in rows {
-        b.push_record(r);
+        b.push_record(r.iter().map(String::as_str));
     }
     let mut t = b.build();
     t.with(Style::rounded());
     for (column, width) in WRAPPED_COLUMNS {
         t.modify(Columns::one(column), Width::wrap(width).keep_words(true));
+    }
+    for (column, width) in widths.unwrap_or_default().iter().enumerate() {
+        t.modify(Columns::one(column), Width::increase(*width));
     }
     format!("{t}\n")
 }
@@ -84,13 +138,18 @@ const WRAPPED_COLUMNS: [(usize, usize); 2] = [(5, 56), (4, 24)];
 /// [`table_of_rows`] wraps them, so that this work can be spread over threads.
 pub fn table_row(ev: &Evaluation) -> Vec<String> {
     let mut cells = row(ev);
+    wrap_long_cells(&mut cells);
+    cells
+}
+
+/// Wrap the cells of [`WRAPPED_COLUMNS`] as the table would; a wrapped cell stays as it is.
+fn wrap_long_cells(cells: &mut [String]) {
     for (column, width) in WRAPPED_COLUMNS {
         let cell = &mut cells[column];
         if tabled::grid::util::string::get_text_width(cell) > width {
             *cell = tabled::settings::width::Wrap::wrap(cell, width, true);
         }
     }
-    cells
 }
 
 /// A Markdown table of rows made by [`row`], every cell escaped.
@@ -290,4 +349,35 @@ pub fn json_of_results<'r>(
     }
     middle.push("\n  ");
     (envelope[..at].to_owned(), middle, envelope[at..].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_laid_out_in_chunks_is_the_table_laid_out_at_once() {
+        // Rows of varied widths, some cells wrapped over several lines, the widest cell of
+        // each column in a different chunk than the header.
+        let rows: Vec<Vec<String>> = (0..23)
+            .map(|i| {
+                (0..HEADER.len())
+                    .map(|c| match (i * 7 + c) % 5 {
+                        0 => "x".repeat(i + c),
+                        1 => format!("{i} ünïcode — {}", "w ".repeat(i % 9)),
+                        2 => "one two three four five six seven eight nine ten eleven twelve \
+                              thirteen fourteen fifteen sixteen seventeen eighteen"
+                            .to_owned(),
+                        3 => String::new(),
+                        _ => format!("line {i}\nsecond line of {c}"),
+                    })
+                    .collect()
+            })
+            .collect();
+        let whole = table(rows.iter(), None);
+        assert!(whole.lines().count() > 30, "some cells span lines");
+        for chunk in [1, 2, 5, 22] {
+            assert_eq!(table_in_chunks(rows.clone(), chunk), whole, "chunk {chunk}");
+        }
+    }
 }
