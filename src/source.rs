@@ -325,6 +325,12 @@ impl Repo {
                     Ok(meta) => meta,
                     Err(e) => return Job::Read(Err(SourceError(format!("{rel}: {e}"))), None),
                 };
+                // The listing judged the file by its directory entry; a file replaced since then
+                // (by a symlink, say) is not read.
+                if !meta.file_type().is_file() {
+                    let e = "changed while being listed; run again";
+                    return Job::Read(Err(SourceError(format!("{rel}: {e}"))), None);
+                }
                 if meta.len() > MAX_FILE_BYTES {
                     return Job::TooLarge(rel, meta.len());
                 }
