@@ -51,11 +51,13 @@ impl TierMove {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cause {
-    /// The partner's own file changed.
+    /// The partner's own file changed (alone, or it gives the new tier under the old terms while
+    /// the new terms do not with the old file).
     PartnerFile,
-    /// Only program terms changed (the blast radius of a terms change).
+    /// The program's terms changed: alone (the blast radius of a terms change), or they give the
+    /// new tier with the old file while the new file does not under the old terms.
     ProgramTerms,
-    /// Both.
+    /// Both, and neither alone gives the new tier (or either does).
     Both,
     /// Neither: another partner file changed, and a rule across files (a duplicate id, a
     /// customer's access grants) now judges this partner's file differently.
@@ -431,16 +433,62 @@ pub fn diff(
     );
     let evaluated_partner_files = bsel.len().max(hsel.len());
 
+    // Where a partner's file and its program's terms both changed, each change is tried alone:
+    // the new file under the old terms, and the old file under the new terms. A change that
+    // gives the new tier on its own, where the other does not, is the cause.
+    fn records<'d>(sel: &Selection<'d>) -> BTreeMap<String, &'d Partner> {
+        sel.touched
+            .iter()
+            .map(|p| (p.id.as_str().to_owned(), *p))
+            .collect()
+    }
+    let (base_records, head_records) = (records(&bsel), records(&hsel));
+    // No valid record, no membership, no terms: no tier, as `compare_tiers` counts it.
+    let tier_under = |partner: Option<&&Partner>,
+                      cat: &crate::dataset::Catalog<'_>,
+                      program: &str,
+                      date: Date|
+     -> Option<String> {
+        let only: BTreeSet<String> = [program.to_owned()].into();
+        evaluate::evaluate_each(
+            partner.copied(),
+            &cat.restricted_to(&only),
+            date,
+            Detail::Outcome,
+            |e| Standing::of(e).tier,
+        )
+        .pop()
+        .flatten()
+    };
     let partner_file_changed =
         |partner: &str| blob_changed.contains(&format!("partners/{partner}.toml"));
-    let cause = |partner: &str| match (partner_file_changed(partner), programs_changed) {
-        (true, true) => Cause::Both,
-        (true, false) => Cause::PartnerFile,
-        (false, true) => Cause::ProgramTerms,
-        (false, false) => Cause::OtherPartnerFile,
+    let cause_at = |date: Date| {
+        let (base_records, head_records) = (&base_records, &head_records);
+        let (bcat, hcat, tier_under) = (&bcat, &hcat, &tier_under);
+        let (partner_file_changed, changed_programs) = (&partner_file_changed, &changed_programs);
+        move |partner: &str, program: &str, head_tier: Option<&String>| match (
+            partner_file_changed(partner),
+            changed_programs.contains(program),
+        ) {
+            (true, false) => Cause::PartnerFile,
+            (false, true) => Cause::ProgramTerms,
+            (false, false) => Cause::OtherPartnerFile,
+            (true, true) => {
+                let gives_head = |tier: Option<String>| tier.as_ref() == head_tier;
+                let file_alone =
+                    gives_head(tier_under(head_records.get(partner), bcat, program, date));
+                let terms_alone =
+                    gives_head(tier_under(base_records.get(partner), hcat, program, date));
+                match (file_alone, terms_alone) {
+                    (true, false) => Cause::PartnerFile,
+                    (false, true) => Cause::ProgramTerms,
+                    _ => Cause::Both,
+                }
+            }
+        }
     };
 
-    let tier_changes = compare_tiers(&be, &he, &cause);
+    let tier_changes = compare_tiers(&be, &he, &cause_at(as_of));
     let mut qualification_changes = Vec::new();
     let mut entitlement_changes = Vec::new();
     let mut fee_changes = Vec::new();
@@ -623,7 +671,7 @@ pub fn diff(
             evals(&bsel, &bcat, date, Some(&progs)),
             evals(&hsel, &hcat, date, Some(&progs)),
         );
-        let changes: Vec<TierChange> = compare_tiers(&bf, &hf, &cause)
+        let changes: Vec<TierChange> = compare_tiers(&bf, &hf, &cause_at(date))
             .into_iter()
             .filter(|c| {
                 !today.contains(&(
@@ -803,7 +851,7 @@ fn outcome(e: Option<&Standing>) -> Option<Outcome<'_>> {
 fn compare_tiers(
     be: &BTreeMap<(String, String), Standing>,
     he: &BTreeMap<(String, String), Standing>,
-    cause: &dyn Fn(&str) -> Cause,
+    cause: &dyn Fn(&str, &str, Option<&String>) -> Cause,
 ) -> Vec<TierChange> {
     let keys: BTreeSet<&(String, String)> = be.keys().chain(he.keys()).collect();
     let mut out = Vec::new();
@@ -854,6 +902,7 @@ fn compare_tiers(
             })
             .collect();
         let name = |e: Option<&Standing>| e.and_then(|e| e.tier_name.clone());
+        let cause = cause(&k.0, &k.1, ht.as_ref());
         out.push(TierChange {
             partner: k.0.clone(),
             program: k.1.clone(),
@@ -863,7 +912,7 @@ fn compare_tiers(
             from_name: name(b),
             to_name: name(h),
             direction,
-            cause: cause(&k.0),
+            cause,
             because,
         });
     }

@@ -296,6 +296,63 @@ fn rename_is_detected() {
     );
 }
 
+/// When a partner's file and its program's terms both change, the cause names the change that
+/// gives the new tier on its own.
+#[test]
+fn cause_names_the_change_that_decides_when_file_and_terms_both_changed() {
+    let cause_of = |base_partner: &str, head_partner: &str, head_program: &str| {
+        let r = run(
+            &[(PROG, NSP), ("partners/acme.toml", base_partner)],
+            &[(PROG, head_program), ("partners/acme.toml", head_partner)],
+        );
+        assert_eq!(r.tier_changes.len(), 1, "{:?}", r.tier_changes);
+        let c = &r.tier_changes[0];
+        (c.to.clone().unwrap_or_default(), c.cause)
+    };
+    let raise = |from: &str, to: &str| {
+        NSP.replace(
+            &format!("at_least = {{ EUR = \"{from}\" }}"),
+            &format!("at_least = {{ EUR = \"{to}\" }}"),
+        )
+    };
+    // One cent more revenue reaches Business; the cloud-only MRR change is beside the point.
+    assert_eq!(
+        cause_of(
+            &partner("acme", "Acme", "19999.99", 3, 1),
+            &partner("acme", "Acme", "20000.00", 3, 1),
+            &raise("175.00", "180.00"),
+        ),
+        ("business".to_owned(), diff::Cause::PartnerFile)
+    );
+    // A new display name changes nothing; the raised threshold drops Acme from Business.
+    assert_eq!(
+        cause_of(
+            &partner("acme", "Acme", "20000.00", 3, 1),
+            &partner("acme", "Acme AG", "20000.00", 3, 1),
+            &raise("20000.00", "25000.00"),
+        ),
+        ("authorized".to_owned(), diff::Cause::ProgramTerms)
+    );
+    // Premium needs both: 30,000 EUR of revenue and the threshold lowered to it.
+    assert_eq!(
+        cause_of(
+            &partner("acme", "Acme", "20000.00", 5, 2),
+            &partner("acme", "Acme", "30000.00", 5, 2),
+            &raise("50000.00", "30000.00"),
+        ),
+        ("premium".to_owned(), diff::Cause::Both)
+    );
+    // A file made invalid loses its tier whatever the terms say.
+    assert_eq!(
+        cause_of(
+            &partner("acme", "Acme", "20000.00", 3, 1),
+            &partner("acme", "Acme", "20000.00", 3, 1).replace("kind = \"sales\"", "kind = 7"),
+            &raise("175.00", "180.00"),
+        ),
+        (String::new(), diff::Cause::PartnerFile)
+    );
+}
+
 #[test]
 fn program_change_reports_blast_radius() {
     let a = partner("acme", "Acme", "20000.00", 3, 1);
