@@ -315,42 +315,51 @@ fn cause_names_the_change_that_decides_when_file_and_terms_both_changed() {
             &format!("at_least = {{ EUR = \"{to}\" }}"),
         )
     };
-    // One cent more revenue reaches Business; the cloud-only MRR change is beside the point.
-    assert_eq!(
-        cause_of(
-            &partner("acme", "Acme", "19999.99", 3, 1),
-            &partner("acme", "Acme", "20000.00", 3, 1),
-            &raise("175.00", "180.00"),
+    use diff::Cause::{Both, PartnerFile, ProgramTerms};
+    let acme = |name: &str, revenue: &str, projects: usize, certs: usize| {
+        partner("acme", name, revenue, projects, certs)
+    };
+    let cases = [
+        // One cent more revenue reaches Business; the cloud-only MRR change is beside the point.
+        (
+            acme("Acme", "19999.99", 3, 1),
+            acme("Acme", "20000.00", 3, 1),
+            raise("175.00", "180.00"),
+            "business",
+            PartnerFile,
         ),
-        ("business".to_owned(), diff::Cause::PartnerFile)
-    );
-    // A new display name changes nothing; the raised threshold drops Acme from Business.
-    assert_eq!(
-        cause_of(
-            &partner("acme", "Acme", "20000.00", 3, 1),
-            &partner("acme", "Acme AG", "20000.00", 3, 1),
-            &raise("20000.00", "25000.00"),
+        // A new display name changes nothing; the raised threshold drops Acme from Business.
+        (
+            acme("Acme", "20000.00", 3, 1),
+            acme("Acme AG", "20000.00", 3, 1),
+            raise("20000.00", "25000.00"),
+            "authorized",
+            ProgramTerms,
         ),
-        ("authorized".to_owned(), diff::Cause::ProgramTerms)
-    );
-    // Premium needs both: 30,000 EUR of revenue and the threshold lowered to it.
-    assert_eq!(
-        cause_of(
-            &partner("acme", "Acme", "20000.00", 5, 2),
-            &partner("acme", "Acme", "30000.00", 5, 2),
-            &raise("50000.00", "30000.00"),
+        // Premium needs both: 30,000 EUR of revenue and the threshold lowered to it.
+        (
+            acme("Acme", "20000.00", 5, 2),
+            acme("Acme", "30000.00", 5, 2),
+            raise("50000.00", "30000.00"),
+            "premium",
+            Both,
         ),
-        ("premium".to_owned(), diff::Cause::Both)
-    );
-    // A file made invalid loses its tier whatever the terms say.
-    assert_eq!(
-        cause_of(
-            &partner("acme", "Acme", "20000.00", 3, 1),
-            &partner("acme", "Acme", "20000.00", 3, 1).replace("kind = \"sales\"", "kind = 7"),
-            &raise("175.00", "180.00"),
+        // A file made invalid loses its tier whatever the terms say.
+        (
+            acme("Acme", "20000.00", 3, 1),
+            acme("Acme", "20000.00", 3, 1).replace("kind = \"sales\"", "kind = 7"),
+            raise("175.00", "180.00"),
+            "",
+            PartnerFile,
         ),
-        (String::new(), diff::Cause::PartnerFile)
-    );
+    ];
+    for (i, (base, head, program, tier, cause)) in cases.iter().enumerate() {
+        assert_eq!(
+            cause_of(base, head, program),
+            (tier.to_string(), *cause),
+            "case {i}"
+        );
+    }
 }
 
 #[test]
