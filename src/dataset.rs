@@ -309,3 +309,41 @@ fn changed_paths(base: &Snapshot, head: &Snapshot) -> std::collections::BTreeSet
     }
     changed
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn changed_paths_are_the_added_removed_and_modified_ones() {
+        let side = |files: &[(&str, &str)]| Snapshot {
+            files: files
+                .iter()
+                .map(|(path, blob)| SourceFile {
+                    path: (*path).into(),
+                    bytes: Vec::new(),
+                    blob_id: (*blob).into(),
+                })
+                .collect(),
+            ..Snapshot::default()
+        };
+        let base = side(&[
+            ("partners/a.toml", "1"),
+            ("partners/b.toml", "2"),
+            ("partners/d.toml", "4"),
+        ]);
+        let head = side(&[
+            ("partners/b.toml", "2"),
+            ("partners/c.toml", "3"),
+            ("partners/d.toml", "5"),
+        ]);
+        let changed: Vec<String> = changed_paths(&base, &head).into_iter().collect();
+        assert_eq!(
+            changed,
+            ["partners/a.toml", "partners/c.toml", "partners/d.toml"]
+        );
+        assert!(changed_paths(&head, &head).is_empty());
+        assert_eq!(changed_paths(&side(&[]), &head).len(), 3);
+    }
+}

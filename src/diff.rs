@@ -59,8 +59,9 @@ pub enum Cause {
     ProgramTerms,
     /// Both, and neither alone gives the new tier (or either does).
     Both,
-    /// Neither: another partner file changed, and a rule across files (a duplicate id, a
-    /// customer's access grants) now judges this partner's file differently.
+    /// Neither the file nor the program: another partner file changed, and a rule across files
+    /// (a duplicate id, a customer's access grants) now judges this partner's file differently.
+    /// (Where another program's new terms make the file invalid, the cause is `ProgramTerms`.)
     OtherPartnerFile,
 }
 
@@ -462,17 +463,34 @@ pub fn diff(
     };
     let partner_file_changed =
         |partner: &str| blob_changed.contains(&format!("partners/{partner}.toml"));
+    // An unchanged file in an unchanged program changes outcome only by turning valid or
+    // invalid: through a rule across partner files, or through another program's terms.
+    let judged_by_other_files = |partner: &str| {
+        let path = format!("partners/{partner}.toml");
+        let codes = |side: &BTreeMap<String, &Loaded<Partner>>| -> BTreeSet<&str> {
+            side.get(&path).map_or_else(BTreeSet::new, |f| {
+                f.diagnostics
+                    .iter()
+                    .map(|d| d.code)
+                    .filter(|c| crate::validate::CROSS_FILE_CODES.contains(c))
+                    .collect()
+            })
+        };
+        codes(&bp) != codes(&hp) || !programs_changed
+    };
     let cause_at = |date: Date| {
         let (base_records, head_records) = (&base_records, &head_records);
         let (bcat, hcat, tier_under) = (&bcat, &hcat, &tier_under);
         let (partner_file_changed, changed_programs) = (&partner_file_changed, &changed_programs);
+        let judged_by_other_files = &judged_by_other_files;
         move |partner: &str, program: &str, head_tier: Option<&String>| match (
             partner_file_changed(partner),
             changed_programs.contains(program),
         ) {
             (true, false) => Cause::PartnerFile,
             (false, true) => Cause::ProgramTerms,
-            (false, false) => Cause::OtherPartnerFile,
+            (false, false) if judged_by_other_files(partner) => Cause::OtherPartnerFile,
+            (false, false) => Cause::ProgramTerms,
             (true, true) => {
                 let gives_head = |tier: Option<String>| tier.as_ref() == head_tier;
                 let file_alone =

@@ -1029,6 +1029,14 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
     }
 }
 
+/// The codes of the rules that judge a partner file by other partner files (its id, its
+/// customers' access grants): such a finding can appear or go while the file stays the same.
+pub const CROSS_FILE_CODES: [&str; 3] = [
+    "duplicate-id",
+    "full-access-conflict",
+    "restricted-access-overlap",
+];
+
 /// The cross-record rules of customer access: at most one partner with full access per customer;
 /// restricted partners of one customer manage different products.
 fn check_access_grants(

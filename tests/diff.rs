@@ -362,6 +362,43 @@ fn cause_names_the_change_that_decides_when_file_and_terms_both_changed() {
     }
 }
 
+/// A change to one program can make a partner file invalid, and the partner then loses its
+/// tier in every program: in the others too, the program change is the cause.
+#[test]
+fn a_program_change_that_invalidates_a_file_is_the_cause_in_every_program() {
+    let other = NSP
+        .replacen("id = \"nospamproxy\"", "id = \"other\"", 1)
+        .replace("program = \"nospamproxy\"", "program = \"other\"");
+    let renamed = other.replace("server-new-licences", "server-new-licences-x");
+    let gamma = partner("gamma", "Gamma", "20000.00", 3, 1)
+        + "[[memberships]]\nprogram = \"other\"\ntrack = \"server-cloud\"\n\n\
+           [[revenue]]\nprogram = \"other\"\nproduct_line = \"server-new-licences\"\n\
+           period = \"2025\"\ncurrency = \"EUR\"\namount = \"100.00\"\n";
+    let r = run(
+        &[
+            (PROG, NSP),
+            ("programs/other.toml", &other),
+            ("partners/gamma.toml", &gamma),
+        ],
+        &[
+            (PROG, NSP),
+            ("programs/other.toml", &renamed),
+            ("partners/gamma.toml", &gamma),
+        ],
+    );
+    let changes: Vec<(&str, Option<&str>, diff::Cause)> = r
+        .tier_changes
+        .iter()
+        .map(|c| (c.program.as_str(), c.from.as_deref(), c.cause))
+        .collect();
+    assert_eq!(
+        changes,
+        vec![("nospamproxy", Some("business"), diff::Cause::ProgramTerms)],
+        "{:?}",
+        r.validation
+    );
+}
+
 #[test]
 fn program_change_reports_blast_radius() {
     let a = partner("acme", "Acme", "20000.00", 3, 1);
