@@ -1,5 +1,6 @@
 //! `eval` renders each result in parallel where it is made; the pieces must add up to exactly
-//! what rendering all results at once gives.
+//! what rendering all results at once gives. (The table's parallel layout is tested next to it,
+//! in `render::eval`.)
 
 use partnerctl::dataset::Dataset;
 use partnerctl::evaluate::{self, Evaluation};
@@ -47,15 +48,4 @@ fn json_pieces_concatenate_to_the_whole_report() {
         skipped: &[],
     });
     assert_eq!(format!("{head}{tail}"), empty);
-}
-
-#[test]
-fn pre_wrapped_rows_make_the_same_table_as_tabled_wrapping() {
-    let evals = bundled("2026-11-23");
-    let raw: Vec<Vec<String>> = evals.iter().map(render::row).collect();
-    // Some cells really need wrapping, or this test would prove nothing.
-    assert!(raw.iter().any(|r| r[5].chars().count() > 56));
-    let wrapped: Vec<Vec<String>> = evals.iter().map(render::table_row).collect();
-    assert_ne!(raw, wrapped);
-    assert_eq!(render::table_of_rows(wrapped), render::table_of_rows(raw));
 }

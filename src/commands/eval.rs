@@ -126,11 +126,7 @@ pub fn run(args: &EvalArgs) -> CmdResult {
             let (rows, traces): (Vec<_>, Vec<_>) =
                 evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
                     (
-                        if args.format == EvalFormat::Table {
-                            render::table_row(&ev)
-                        } else {
-                            render::row(&ev)
-                        },
+                        render::row(&ev),
                         if explain {
                             render::explain_one(&ev)
                         } else {

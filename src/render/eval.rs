@@ -69,19 +69,18 @@ pub fn table_of_rows(rows: Vec<Vec<String>>) -> String {
 /// Rows per piece when a long table is laid out in parallel.
 const TABLE_CHUNK_ROWS: usize = 2048;
 
-/// The table of `rows`, laid out `chunk` rows at a time in parallel: each piece is a whole table
-/// (same header, every column as wide as the widest cell in any piece), and the pieces are
-/// joined by dropping the inner borders and repeated headers. The rounded style draws no line
-/// between body rows, so the result is the table laid out at once, byte for byte.
-fn table_in_chunks(rows: Vec<Vec<String>>, chunk: usize) -> String {
+/// The table of `rows`, laid out `chunk` rows at a time in parallel: the long cells are wrapped
+/// first (in parallel, exactly as tabled wraps them), then each piece is laid out as a whole
+/// table (same header, every column as wide as the widest cell in any piece), and the pieces
+/// are joined by dropping the inner borders and repeated headers. The rounded style draws no
+/// line between body rows, so the result is the table laid out at once, byte for byte.
+fn table_in_chunks(mut rows: Vec<Vec<String>>, chunk: usize) -> String {
     use rayon::prelude::*;
     use tabled::grid::util::string::get_text_width;
+    rows.par_iter_mut().for_each(|r| wrap_long_cells(r));
     if rows.len() <= chunk {
         return table(rows.iter(), None);
     }
-    // Each piece must be measured as the whole table would be: after wrapping.
-    let mut rows = rows;
-    rows.par_iter_mut().for_each(|r| wrap_long_cells(r));
     let widths: Vec<usize> = (0..HEADER.len())
         .map(|c| {
             rows.par_iter()
@@ -133,14 +132,6 @@ fn table<'r>(rows: impl Iterator<Item = &'r Vec<String>>, widths: Option<&[usize
 /// The gap sentences and type lists are long; they are wrapped to these widths (column, width)
 /// so the table fits a terminal.
 const WRAPPED_COLUMNS: [(usize, usize); 2] = [(5, 56), (4, 24)];
-
-/// The cells of one terminal-table row with the long cells already wrapped exactly as
-/// [`table_of_rows`] wraps them, so that this work can be spread over threads.
-pub fn table_row(ev: &Evaluation) -> Vec<String> {
-    let mut cells = row(ev);
-    wrap_long_cells(&mut cells);
-    cells
-}
 
 /// Wrap the cells of [`WRAPPED_COLUMNS`] as the table would; a wrapped cell stays as it is.
 fn wrap_long_cells(cells: &mut [String]) {
@@ -376,7 +367,26 @@ mod tests {
             .collect();
         let whole = table(rows.iter(), None);
         assert!(whole.lines().count() > 30, "some cells span lines");
-        for chunk in [1, 2, 5, 22] {
+        for chunk in [1, 2, 5, 22, 23, 100] {
+            assert_eq!(table_in_chunks(rows.clone(), chunk), whole, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn the_bundled_results_lay_out_the_same_in_pieces_as_at_once() {
+        let repo = crate::source::Repo::discover(std::path::Path::new(".")).unwrap();
+        let snap = repo.snapshot(&crate::source::Side::WorkTree).unwrap();
+        let ds = crate::dataset::Dataset::from_snapshot(&snap);
+        let evals = crate::evaluate::evaluate_all(
+            ds.partners.iter().filter_map(|f| f.record.as_ref()),
+            &ds.catalog(),
+            "2026-11-23".parse().unwrap(),
+        );
+        let rows: Vec<Vec<String>> = evals.iter().map(row).collect();
+        // Some cells really need wrapping, or this would prove little.
+        assert!(rows.iter().any(|r| r[5].chars().count() > 56));
+        let whole = table(rows.iter(), None);
+        for chunk in [1, 7, rows.len()] {
             assert_eq!(table_in_chunks(rows.clone(), chunk), whole, "chunk {chunk}");
         }
     }
