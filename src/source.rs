@@ -1102,8 +1102,9 @@ fn read_asset_on_disk(root: &Path, parts: &[&str], max: u64) -> Result<Vec<u8>, 
         }
         meta = Some(m);
     }
-    if !meta.is_some_and(|m| m.is_file()) {
-        return Err("not a regular file".into());
+    let meta = meta.filter(|m| m.is_file()).ok_or("not a regular file")?;
+    if meta.len() > max {
+        return Err(too_big(meta.len(), max));
     }
     let mut bytes = Vec::new();
     std::fs::File::open(&path)
