@@ -116,6 +116,25 @@ mod tests {
     }
 
     #[test]
+    fn jpegs_become_pngs_of_the_same_pixels() {
+        // 4×2 pixels of #3366cc, drawn and exported by Chromium's canvas (quality 0.95).
+        let mut input = include_bytes!("../../tests/data/blue-4x2.jpg").to_vec();
+        input.extend_from_slice(b"<html><script>alert(1)</script>");
+        let out = rebuild_jpeg(&input).unwrap();
+        assert!(out.starts_with(b"\x89PNG\r\n\x1a\n"));
+        assert!(!out.windows(7).any(|w| w == b"<script"));
+        let (w, h, c, px) = png_pixels(&out).unwrap();
+        assert_eq!((w, h, c), (4, 2, png::ColorType::Rgb));
+        for rgb in px.chunks(3) {
+            let near = |got: u8, want: u8| got.abs_diff(want) <= 3;
+            assert!(
+                near(rgb[0], 0x33) && near(rgb[1], 0x66) && near(rgb[2], 0xcc),
+                "{rgb:?}"
+            );
+        }
+    }
+
+    #[test]
     fn oversized_and_broken_images_are_refused() {
         let big = png_of(MAX_SIDE + 1, 1, false);
         assert_eq!(
