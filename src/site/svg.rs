@@ -160,7 +160,7 @@ pub fn sanitize_svg(text: &str) -> Result<String, String> {
         );
     }
     let mut out = String::with_capacity(text.len());
-    write_element(&mut out, root, 0)?;
+    write_element(&mut out, root, "svg", 0)?;
     out.push('\n');
     Ok(out)
 }
@@ -214,9 +214,9 @@ fn shown(name: &str) -> String {
     format!("{short:?}")
 }
 
-/// What to do with an element.
+/// What to do with an element: write it under its allowlisted name, or drop it.
 enum Verdict {
-    Write,
+    Write(&'static str),
     Drop,
 }
 
@@ -232,8 +232,8 @@ fn element_verdict(node: Node<'_, '_>) -> Result<Verdict, String> {
         // Editor namespaces (Inkscape, Sodipodi, RDF): dropped, never copied.
         return Ok(Verdict::Drop);
     }
-    if ELEMENTS.contains(&name) {
-        Ok(Verdict::Write)
+    if let Some(known) = ELEMENTS.iter().find(|e| **e == name) {
+        Ok(Verdict::Write(known))
     } else if DROPPED.contains(&name) {
         Ok(Verdict::Drop)
     } else {
@@ -245,13 +245,19 @@ fn element_verdict(node: Node<'_, '_>) -> Result<Verdict, String> {
     }
 }
 
-fn write_element(out: &mut String, node: Node<'_, '_>, depth: usize) -> Result<(), String> {
+/// Write `node` as `name` (from the allowlist, never the input's bytes) with its allowlisted
+/// attributes and children.
+fn write_element(
+    out: &mut String,
+    node: Node<'_, '_>,
+    name: &'static str,
+    depth: usize,
+) -> Result<(), String> {
     if depth >= MAX_DEPTH {
         return Err(format!(
             "the SVG nests elements more than {MAX_DEPTH} levels deep"
         ));
     }
-    let name = node.tag_name().name();
     out.push('<');
     out.push_str(name);
     if depth == 0 {
@@ -265,7 +271,7 @@ fn write_element(out: &mut String, node: Node<'_, '_>, depth: usize) -> Result<(
     for child in node.children() {
         match child.node_type() {
             NodeType::Element => match element_verdict(child)? {
-                Verdict::Write => write_element(out, child, depth + 1)?,
+                Verdict::Write(child_name) => write_element(out, child, child_name, depth + 1)?,
                 Verdict::Drop => {}
             },
             NodeType::Text if keep_text => out.push_str(&escape(child.text().unwrap_or(""))),
