@@ -76,34 +76,8 @@ pub fn build(
         by_partner.entry(ev.partner.as_str()).or_default().push(ev);
     }
 
-    // Logos: only for partners some program lists with logo, each read and checked once.
     let reader = LogoReader::new(repo, side, policy)?;
-    let wanted: Vec<(&str, &str, &str)> = valid
-        .iter()
-        .filter_map(|(path, p)| {
-            let evs = by_partner.get(p.id.as_str())?;
-            let logo = p.profile.logo.as_deref()?;
-            PublicPartner::logo_allowed(evs).then_some((*path, p.id.as_str(), logo))
-        })
-        .collect();
-    let loaded = reader.load_all(wanted.iter().map(|(_, _, l)| *l))?;
-    let mut warnings = Vec::new();
-    let mut logo_of: BTreeMap<&str, String> = BTreeMap::new();
-    let mut logo_files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    for (file, id, logo) in &wanted {
-        match loaded.get(*logo) {
-            Some(Ok(l)) => {
-                logo_of.insert(id, l.site_path.clone());
-                logo_files
-                    .entry(l.site_path.clone())
-                    .or_insert_with(|| l.bytes.clone());
-            }
-            Some(Err(e)) => warnings.push(format!(
-                "warning: {file}: logo {logo:?}: {e}; the partner is shown without logo"
-            )),
-            None => {}
-        }
-    }
+    let logos = rebuilt_logos(&reader, &valid, &by_partner)?;
 
     let partners: Vec<PublicPartner> = valid
         .iter()
@@ -115,7 +89,7 @@ pub fn build(
                 evs,
                 &catalog,
                 as_of,
-                logo_of.get(p.id.as_str()).cloned(),
+                logos.site_path.get(p.id.as_str()).cloned(),
             )
         })
         .collect();
@@ -128,7 +102,8 @@ pub fn build(
     let directory = Directory::new(as_of, build_date, programs, partners);
     let mut files = render::render(&directory)?;
     files.extend(
-        logo_files
+        logos
+            .files
             .into_iter()
             .map(|(path, bytes)| SiteFile { path, bytes }),
     );
@@ -142,8 +117,56 @@ pub fn build(
     Ok(Build {
         directory,
         files,
-        warnings,
+        warnings: logos.warnings,
         skipped,
         program_errors,
     })
+}
+
+/// The logos a site publishes.
+struct Logos<'a> {
+    /// Partner id → site path of its rebuilt logo.
+    site_path: BTreeMap<&'a str, String>,
+    /// Site path → rebuilt bytes; partners sharing a logo share the file.
+    files: BTreeMap<String, Vec<u8>>,
+    /// One line per logo left out, in partner-file order.
+    warnings: Vec<String>,
+}
+
+/// Rebuild the logos of the partners some program lists with logo, each distinct file once.
+fn rebuilt_logos<'a>(
+    reader: &LogoReader<'_>,
+    valid: &[(&'a str, &'a crate::model::Partner)],
+    by_partner: &BTreeMap<&str, Vec<&Evaluation>>,
+) -> Result<Logos<'a>, crate::source::SourceError> {
+    let wanted: Vec<(&str, &str, &str)> = valid
+        .iter()
+        .filter_map(|(path, p)| {
+            let evs = by_partner.get(p.id.as_str())?;
+            let logo = p.profile.logo.as_deref()?;
+            PublicPartner::logo_allowed(evs).then_some((*path, p.id.as_str(), logo))
+        })
+        .collect();
+    let loaded = reader.load_all(wanted.iter().map(|(_, _, l)| *l))?;
+    let mut logos = Logos {
+        site_path: BTreeMap::new(),
+        files: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    for (file, id, logo) in wanted {
+        match loaded.get(logo) {
+            Some(Ok(l)) => {
+                logos.site_path.insert(id, l.site_path.clone());
+                logos
+                    .files
+                    .entry(l.site_path.clone())
+                    .or_insert_with(|| l.bytes.clone());
+            }
+            Some(Err(e)) => logos.warnings.push(format!(
+                "warning: {file}: logo {logo:?}: {e}; the partner is shown without logo"
+            )),
+            None => {}
+        }
+    }
+    Ok(logos)
 }
