@@ -26,11 +26,11 @@ else
   work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fi
 repo="$work/repo"
-mkdir -p "$repo/programs" "$repo/partners" "$repo/logos"
+mkdir -p "$repo/programs" "$repo/partners" "$repo/assets/logos"
 cp programs/nospamproxy.toml "$repo/programs/"
 
 for i in $(seq 0 39); do
-  printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#%06x"/><text x="8" y="40">L%d</text></svg>\n' $((i * 400000 % 16777215)) "$i" > "$repo/logos/logo-$i.svg"
+  printf '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#%06x"/><text x="8" y="40">L%d</text></svg>\n' $((i * 400000 % 16777215)) "$i" > "$repo/assets/logos/logo-$i.svg"
 done
 
 awk -v n="$N" -v dir="$repo/partners" 'BEGIN {
@@ -45,7 +45,7 @@ awk -v n="$N" -v dir="$repo/partners" 'BEGIN {
     print "api_version = \"partnerctl/v1\"\nkind = \"Partner\"\nid = \"" id "\"" > f;
     print "legal_name = \"Partner " i " GmbH\"\n\n[registration]\nvat_id = \"DE" sprintf("%09d", i) "\"\n" > f;
     print "[profile]\ndisplay_name = \"Partner " i " Systemhaus\"\nwebsite = \"https://p" i ".example/\"" > f;
-    if (kind <= 1) print "logo = \"logos/logo-" (i % 40) ".svg\"" > f;
+    if (kind <= 1) print "logo = \"assets/logos/logo-" (i % 40) ".svg\"" > f;
     print "description = \"Partner " i " secures e-mail for small and mid-sized businesses: consulting, rollout, operations and training, with certified technicians and a local support desk.\"" > f;
     print "country = \"" countries[i % 10 + 1] "\"\nregions = [\"" regions[i % 10 + 1] "\", \"" regions[(i * 7) % 10 + 1] "\"]" > f;
     print "languages = [\"" langs[i % 8 + 1] "\", \"en\"]\nservices = [\"" services[i % 6 + 1] "\", \"" services[(i * 5) % 6 + 1] "\"]\n" > f;

@@ -13,5 +13,6 @@ pub mod load;
 pub mod model;
 pub mod render;
 pub mod schema;
+pub mod site;
 pub mod source;
 pub mod validate;

@@ -12,6 +12,8 @@ use fixture::{build_site, premium, write_fixture, AS_OF, PNG};
 use partnerctl::dataset::Dataset;
 use partnerctl::evaluate;
 use partnerctl::render::directory::PublicPartner;
+use partnerctl::site::raster::png_pixels;
+use partnerctl::site::svg::sanitize_svg;
 use partnerctl::source::{Repo, Side};
 
 /// Every file below `dir`: relative path → bytes.
@@ -270,8 +272,45 @@ fn canary_nothing_confidential_in_the_fixture_site() {
 fn canary_nothing_confidential_in_the_sample_partners() {
     let repo = tempfile::tempdir().unwrap();
     copy_repo(Path::new(env!("CARGO_MANIFEST_DIR")), repo.path());
+    let expected = listable_by_evaluation(repo.path());
     let (listed, markers) = canary(repo.path());
     eprintln!("sample partners: {listed} listed, {markers} confidential values checked");
+    // The bound comes from evaluating the data, not from the site: every partner some program
+    // grants a listing must be on it (and with it its names and the canary's checks).
+    assert!(
+        listed >= expected.len() && expected.len() >= SAMPLE_LISTED_AT_LEAST,
+        "{listed} listed; evaluation grants a listing to {expected:?}"
+    );
+    assert!(markers >= 100, "only {markers} markers planted");
+}
+
+/// Bundled sample partners that must be listed, counted by hand from the partner files' header
+/// comments: the 16 the NoSpamProxy review of 2026-01-01 gives a tier (alpenblick, bodensee,
+/// elbtal, frankenwald, havelland, himmelblau, isarkanal, kleinwalser, lechtal, mailschutz,
+/// nordlicht, rheinblick, saar, spreeufer, taunus, wolkenwerk); every NoSpamProxy tier grants
+/// `directory-listing`. Infomaniak and pimentaCHAT listings come on top.
+const SAMPLE_LISTED_AT_LEAST: usize = 16;
+
+/// Ids of the valid partners whose evaluation grants a `listing` entitlement as of [`AS_OF`].
+fn listable_by_evaluation(repo: &Path) -> Vec<String> {
+    let repo = Repo::discover(repo).unwrap();
+    let ds = Dataset::from_snapshot(&repo.snapshot(&Side::WorkTree).unwrap());
+    let catalog = ds.catalog();
+    let valid: Vec<_> = ds
+        .partners
+        .iter()
+        .filter(|f| f.diagnostics.is_empty())
+        .filter_map(|f| f.record.as_ref())
+        .collect();
+    let evals = evaluate::evaluate_all(valid.iter().copied(), &catalog, AS_OF.parse().unwrap());
+    let mut ids: Vec<String> = evals
+        .iter()
+        .filter(|ev| partnerctl::render::directory::listing(ev).is_some())
+        .map(|ev| ev.partner.to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -394,22 +433,27 @@ fn logos_are_checked_and_named_by_content() {
     write_fixture(&repo);
     std::fs::write(dir.path().join("secret.png"), PNG).unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(dir.path().join("secret.png"), repo.join("logos/link.png")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("secret.png"),
+        repo.join("assets/logos/link.png"),
+    )
+    .unwrap();
     #[cfg(unix)]
-    std::os::unix::fs::symlink(dir.path(), repo.join("linkdir")).unwrap();
+    std::os::unix::fs::symlink(dir.path(), repo.join("assets/logos/linkdir")).unwrap();
+    std::fs::write(repo.join("outside.png"), PNG).unwrap();
     std::fs::write(
-        repo.join("logos/fake.png"),
+        repo.join("assets/logos/fake.png"),
         "<html><script>alert(1)</script></html>",
     )
     .unwrap();
     std::fs::write(
-        repo.join("logos/active.svg"),
+        repo.join("assets/logos/active.svg"),
         r#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#,
     )
     .unwrap();
     let mut big = PNG.to_vec();
     big.resize(512 * 1024 + 1, 0);
-    std::fs::write(repo.join("logos/big.png"), big).unwrap();
+    std::fs::write(repo.join("assets/logos/big.png"), big).unwrap();
     let cases = [
         (
             "abs",
@@ -418,26 +462,39 @@ fn logos_are_checked_and_named_by_content() {
         ),
         (
             "up",
-            "logos/../../secret.png",
+            "assets/logos/../../secret.png",
             "the path leaves the repository (`..`)",
         ),
-        ("link", "logos/link.png", "symbolic links are not followed"),
         (
-            "linkdir",
-            "linkdir/secret.png",
+            "link",
+            "assets/logos/link.png",
             "symbolic links are not followed",
         ),
-        ("fake", "logos/fake.png", "not a PNG, JPEG or SVG image"),
+        (
+            "linkdir",
+            "assets/logos/linkdir/secret.png",
+            "symbolic links are not followed",
+        ),
+        (
+            "fake",
+            "assets/logos/fake.png",
+            "not a PNG, JPEG or SVG image",
+        ),
         (
             "active",
-            "logos/active.svg",
-            "the SVG contains active content (<script>)",
+            "assets/logos/active.svg",
+            "the SVG contains <\"script\">",
         ),
-        ("big", "logos/big.png", "logos may be at most 524288 bytes"),
+        ("big", "assets/logos/big.png", "at most 524288 bytes"),
         (
             "missing",
-            "logos/nope.png",
+            "assets/logos/nope.png",
             "no such file in the repository",
+        ),
+        (
+            "outside",
+            "outside.png",
+            "logos must be files in assets/logos/",
         ),
         (
             "gitdir",
@@ -494,7 +551,18 @@ fn logos_are_checked_and_named_by_content() {
     );
     assert!(logo_of("cirrus").as_str().unwrap().ends_with(".png"));
     assert!(logo_of("acme").as_str().unwrap().ends_with(".svg"));
-    assert_eq!(files[logo_of("cirrus").as_str().unwrap()], PNG);
+    // Rebuilt, not copied: the same pixels in a freshly encoded PNG.
+    let published = &files[logo_of("cirrus").as_str().unwrap()];
+    assert_eq!(png_pixels(published).unwrap(), png_pixels(PNG).unwrap());
+    assert_eq!(
+        png_pixels(PNG).unwrap().0,
+        2,
+        "the fixture PNG is 2 pixels wide"
+    );
+    assert_eq!(
+        files[logo_of("acme").as_str().unwrap()],
+        sanitize_svg(fixture::SVG).unwrap().as_bytes()
+    );
     for (id, _, _) in cases {
         assert_eq!(logo_of(&format!("logo-{id}")), serde_json::Value::Null);
     }
@@ -536,18 +604,18 @@ fn rev_reads_data_and_logos_from_git() {
     write_fixture(repo);
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink("acme.svg", repo.join("logos/alias.svg")).unwrap();
+        std::os::unix::fs::symlink("acme.svg", repo.join("assets/logos/alias.svg")).unwrap();
         let p = repo.join("partners/cirrus.toml");
         let s = std::fs::read_to_string(&p)
             .unwrap()
-            .replace("logos/cirrus.png", "logos/alias.svg");
+            .replace("assets/logos/cirrus.png", "assets/logos/alias.svg");
         std::fs::write(&p, s).unwrap();
     }
     git(repo, &["init", "-q", "-b", "main"]);
     git(repo, &["add", "-A"]);
     git(repo, &["commit", "-q", "-m", "fixture"]);
     // The working tree changes afterwards; --rev HEAD must not see it.
-    std::fs::remove_file(repo.join("logos/acme.svg")).unwrap();
+    std::fs::remove_file(repo.join("assets/logos/acme.svg")).unwrap();
     let p = repo.join("partners/acme.toml");
     let s = std::fs::read_to_string(&p)
         .unwrap()
@@ -559,7 +627,7 @@ fn rev_reads_data_and_logos_from_git() {
     assert_eq!(code, 0, "{stderr}");
     #[cfg(unix)]
     assert!(
-        stderr.contains(r#"warning: partners/cirrus.toml: logo "logos/alias.svg": symbolic links are not followed"#),
+        stderr.contains(r#"warning: partners/cirrus.toml: logo "assets/logos/alias.svg": symbolic links are not followed"#),
         "{stderr}"
     );
     let files = read_tree(&out);
@@ -572,13 +640,13 @@ fn rev_reads_data_and_logos_from_git() {
         .unwrap();
     assert_eq!(acme["name"], "ACME Systemhaus & Söhne");
     let logo = acme["logo"].as_str().unwrap();
-    assert_eq!(files[logo], fixture::SVG.as_bytes());
+    assert_eq!(files[logo], sanitize_svg(fixture::SVG).unwrap().as_bytes());
 
     let out2 = repo.join("site2");
     let (code, stderr) = build_site(repo, &out2, &[]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains(r#"logo "logos/acme.svg": no such file in the repository"#),
+        stderr.contains(r#"logo "assets/logos/acme.svg": no such file in the repository"#),
         "{stderr}"
     );
     assert!(text(&read_tree(&out2), "partners.json").contains("\"Renamed\""));
@@ -634,6 +702,28 @@ fn the_output_directory_is_replaced_whole_and_only_when_ours() {
         std::fs::read_to_string(foreign.join("notes.txt")).unwrap(),
         "keep me"
     );
+
+    // A directory that merely holds a similar index.html is not an earlier site.
+    let lookalike = dir.path().join("lookalike");
+    std::fs::create_dir(&lookalike).unwrap();
+    let index = std::fs::read(out.join("index.html")).unwrap();
+    std::fs::write(lookalike.join("index.html"), &index).unwrap();
+    std::fs::write(lookalike.join("notes.txt"), "keep me").unwrap();
+    let (code, stderr) = build_site(dir.path(), &lookalike, &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("holds no complete earlier site (.partnerctl-site.json)"),
+        "{stderr}"
+    );
+    assert!(lookalike.join("notes.txt").exists());
+
+    // The manifest lists exactly the site's files.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(".partnerctl-site.json")).unwrap()).unwrap();
+    assert_eq!(manifest["format"], "partnerctl-site/1");
+    let mut on_disk: Vec<String> = read_tree(&out).into_keys().collect();
+    on_disk.retain(|p| p != ".partnerctl-site.json");
+    assert_eq!(manifest["files"], serde_json::json!(on_disk));
 }
 
 #[test]

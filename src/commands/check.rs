@@ -20,6 +20,8 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
+    #[command(flatten)]
+    logos: crate::site::logo::LogoArgs,
 }
 
 /// Output formats of `check`.
@@ -38,7 +40,13 @@ pub fn run(args: &CheckArgs) -> CmdResult {
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&args.source.side())?;
     let ds = Dataset::from_snapshot(&snap);
-    let diags = ds.diagnostics();
+    let mut diags = ds.diagnostics();
+    // Logos are files of their own, checked after the records that name them.
+    let logo_diags =
+        crate::site::logo::logo_diagnostics(&repo, &args.source.side(), &ds, &args.logos)?;
+    let logo_errors = !logo_diags.is_empty();
+    diags.extend(logo_diags);
+    crate::diagnostic::sort(&mut diags);
     let checked = ds.programs.len() + ds.partners.len() + snap.problems.len();
     let mut buf = super::stdout_buffer();
     match args.format {
@@ -61,7 +69,7 @@ pub fn run(args: &CheckArgs) -> CmdResult {
         CheckFormat::Github => diagnostics::github(&mut buf, &diags)?,
     }
     super::emit(buf.as_slice())?;
-    Ok(ExitCode::from(if ds.has_errors() {
+    Ok(ExitCode::from(if ds.has_errors() || logo_errors {
         EXIT_FINDINGS
     } else {
         EXIT_OK

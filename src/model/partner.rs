@@ -154,7 +154,8 @@ pub struct PublicProfile {
     /// Public website (http or https).
     #[schemars(regex(pattern = r"^https?://[^\s]+$"), length(max = 300))]
     pub website: Option<String>,
-    /// Logo file, relative to the repository root (PNG, JPEG or SVG).
+    /// Logo file (PNG, JPEG or SVG) in the logo folder, relative to the repository root, e.g.
+    /// `assets/logos/acme.svg`; it is published rebuilt, never copied.
     #[schemars(length(max = 200))]
     pub logo: Option<String>,
     /// Short public description.

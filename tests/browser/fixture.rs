@@ -149,7 +149,7 @@ vat_id = "DE123456789"
 [profile]
 display_name = "ACME Systemhaus & Söhne"
 website = "https://acme.example/"
-logo = "logos/acme.svg"
+logo = "assets/logos/acme.svg"
 description = "E-mail security for the Mittelstand.\n\nCertified NoSpamProxy experts since 2015."
 country = "DE"
 regions = ["NRW", "Niedersachsen"]
@@ -220,7 +220,7 @@ siret = "12345678901234"
 [profile]
 display_name = "Bolt Informatique"
 website = "http://bolt.example/fr/"
-logo = "logos/bolt.png"
+logo = "assets/logos/bolt.png"
 description = "Cloud e-mail security for small businesses in Romandie and France."
 country = "FR"
 regions = ["Romandie", "Île-de-France"]
@@ -270,7 +270,7 @@ commercial_register = "FN 123456a, Handelsgericht Wien"
 [profile]
 display_name = "Cirrus IT"
 website = "https://cirrus.example"
-logo = "logos/cirrus.png"
+logo = "assets/logos/cirrus.png"
 country = "AT"
 regions = ["Wien"]
 languages = ["de"]
@@ -317,7 +317,7 @@ basic-service-agreement = true
 
 /// Write the fixture repository (programs, partners, logos) into `dir`.
 pub fn write_fixture(dir: &Path) {
-    for sub in ["programs", "partners", "logos"] {
+    for sub in ["programs", "partners", "assets/logos"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
     }
     std::fs::write(dir.join("programs/nospamproxy.toml"), NOSPAMPROXY).unwrap();
@@ -325,9 +325,9 @@ pub fn write_fixture(dir: &Path) {
     for (id, text) in partners() {
         std::fs::write(dir.join(format!("partners/{id}.toml")), text).unwrap();
     }
-    std::fs::write(dir.join("logos/acme.svg"), SVG).unwrap();
-    std::fs::write(dir.join("logos/bolt.png"), PNG).unwrap();
-    std::fs::write(dir.join("logos/cirrus.png"), PNG).unwrap();
+    std::fs::write(dir.join("assets/logos/acme.svg"), SVG).unwrap();
+    std::fs::write(dir.join("assets/logos/bolt.png"), PNG).unwrap();
+    std::fs::write(dir.join("assets/logos/cirrus.png"), PNG).unwrap();
 }
 
 /// Path of the built `partnerctl` binary.

@@ -2,9 +2,13 @@
 //! Chromium under the site's own Content-Security-Policy, apply filters and a search through DOM
 //! events, and count the partners actually visible.
 //!
-//! Needs Debian's `chromium` (`/usr/bin/chromium`, or the path in `PARTNERCTL_CHROMIUM`). When it
-//! is missing the test fails with a message, unless `PARTNERCTL_SKIP_BROWSER=1` is set outside CI
-//! (CI always runs it; `.ci/run` installs chromium).
+//! Opens each published logo on its own, as a visitor following its URL would, and checks that no
+//! script ran.
+//!
+//! Needs Debian's `chromium` (`/usr/bin/chromium`, or the path in `PARTNERCTL_CHROMIUM`). The
+//! tests are `#[ignore]`d so that a machine without it reports them as ignored, never as passed;
+//! `.ci/run` installs chromium and runs them with `--include-ignored`, where a missing browser
+//! fails them.
 
 mod fixture;
 
@@ -157,23 +161,23 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
-#[test]
-fn filters_and_search_in_headless_chromium() {
-    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
-    let Some(browser) = chromium() else {
-        if !in_ci && std::env::var("PARTNERCTL_SKIP_BROWSER").as_deref() == Ok("1") {
-            eprintln!(
-                "SKIPPED browser test: chromium not found and PARTNERCTL_SKIP_BROWSER=1 is set"
-            );
-            return;
-        }
+/// The browser, or a failure saying how to get it. Never a silent pass: these tests are
+/// `#[ignore]`d, so a plain `cargo test` lists them as ignored, and whoever asks for them
+/// (`--include-ignored`, as `.ci/run` does) gets them run or failed.
+fn require_chromium() -> PathBuf {
+    chromium().unwrap_or_else(|| {
         panic!(
-            "the browser test needs Debian's chromium at /usr/bin/chromium (or PARTNERCTL_CHROMIUM): \
-             apt-get install -y --no-install-recommends chromium; to skip it locally set \
-             PARTNERCTL_SKIP_BROWSER=1 (CI always runs it{})",
-            if in_ci { "; this is CI" } else { "" }
-        );
-    };
+            "the browser tests need Debian's chromium at /usr/bin/chromium (or PARTNERCTL_CHROMIUM): \
+             apt-get install -y --no-install-recommends chromium; without it, run `cargo test` \
+             without --include-ignored and they are reported as ignored"
+        )
+    })
+}
+
+#[test]
+#[ignore = "needs chromium; .ci/run runs it with --include-ignored"]
+fn filters_and_search_in_headless_chromium() {
+    let browser = require_chromium();
 
     let dir = tempfile::tempdir().unwrap();
     let repo = dir.path().join("repo");
@@ -231,4 +235,50 @@ fn filters_and_search_in_headless_chromium() {
         assert_eq!(got["emptyShown"], *count == 0, "empty message after {name}");
     }
     eprintln!("browser test passed in {}", browser.display());
+}
+
+/// A logo whose script runs when the file is opened directly: SVG `<script>` executes even
+/// inside `<metadata>`, which the sanitiser drops without refusing the logo.
+const SCRIPTED_LOGO: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><metadata><script>document.documentElement.setAttribute("data-pwned", "script-ran")</script></metadata><rect width="10" height="10" fill="#0550ae"/></svg>"##;
+
+#[test]
+#[ignore = "needs chromium; .ci/run runs it with --include-ignored"]
+fn published_logos_run_no_script_when_opened_directly() {
+    let browser = require_chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fixture::write_fixture(&repo);
+    std::fs::write(repo.join("assets/logos/acme.svg"), SCRIPTED_LOGO).unwrap();
+    let out = dir.path().join("site");
+    let (code, stderr) = fixture::build_site(&repo, &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let profile = dir.path().join("chromium-profile");
+    let ran = |dom: &str| dom.contains("data-pwned=\"script-ran\"");
+
+    // The probe works: the uploaded file runs its script in this browser.
+    let raw = dump_dom(&browser, &repo.join("assets/logos/acme.svg"), &profile);
+    assert!(
+        ran(&raw),
+        "the uploaded logo's script did not run; the probe proves nothing:\n{raw}"
+    );
+
+    let logos: Vec<PathBuf> = std::fs::read_dir(out.join("logos"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+        .collect();
+    assert_eq!(
+        logos.len(),
+        1,
+        "acme's logo is the site's only SVG: {logos:?}"
+    );
+    for logo in &logos {
+        let dom = dump_dom(&browser, logo, &profile);
+        assert!(
+            dom.contains("<rect"),
+            "{} did not render as SVG:\n{dom}",
+            logo.display()
+        );
+        assert!(!ran(&dom), "script ran in {}:\n{dom}", logo.display());
+    }
 }

@@ -137,7 +137,7 @@ pub struct PublicPartner {
     /// Website, only when it is a plain http(s) URL.
     pub website: Option<String>,
     /// Logo file relative to the site root (`logos/<sha256>.<ext>`), only when a program lists
-    /// the partner with its logo and the logo passed every check.
+    /// the partner with its logo and the logo was rebuilt (see `site::logo`).
     pub logo: Option<String>,
     /// Description.
     pub description: Option<String>,
@@ -197,7 +197,7 @@ fn clean_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 impl PublicPartner {
     /// Build the public record of partner `id` from its profile and its evaluations as of
     /// `as_of`. Only programs that list the partner appear; `None` when no program does, or the
-    /// id is not safe as a file name. `logo` is the site path of the already checked logo, used
+    /// id is not safe as a file name. `logo` is the site path of the already rebuilt logo, used
     /// only when some program lists the partner with its logo.
     pub fn new(
         id: &str,
@@ -330,7 +330,7 @@ pub fn feed_json(dir: &Directory) -> String {
     s
 }
 
-/// Render the whole site (without logo files, which the caller copies): `index.html`,
+/// Render the whole site (without logo files, which `site::build` adds rebuilt): `index.html`,
 /// `partners/<id>.html` and `partners.json`, sorted by path.
 pub fn render(dir: &Directory) -> Result<Vec<SiteFile>, minijinja::Error> {
     let env = env();

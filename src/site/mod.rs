@@ -1,0 +1,172 @@
+//! The public partner directory as a library: build the site from a repository side (pages,
+//! feed, rebuilt logos) and write it safely. `partnerctl directory` is a thin wrapper.
+
+pub mod logo;
+pub mod raster;
+pub mod svg;
+pub mod write;
+
+use std::collections::BTreeMap;
+
+use crate::dataset::Dataset;
+use crate::diagnostic::Severity;
+use crate::evaluate::{self, Evaluation};
+use crate::model::scalar::Date;
+use crate::render::directory::{self as render, Directory, PublicPartner, PublicProgram, SiteFile};
+use crate::source::{Repo, Side};
+use logo::{LogoArgs, LogoReader};
+
+/// A partner file left out of the directory because it has errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// Repository-relative path.
+    pub file: String,
+    /// Number of errors.
+    pub errors: usize,
+}
+
+/// A built site, not yet written.
+#[derive(Debug, Clone)]
+pub struct Build {
+    /// The public data the site shows.
+    pub directory: Directory,
+    /// Every output file (pages, feed, logos), sorted by path.
+    pub files: Vec<SiteFile>,
+    /// Warnings (logo problems), one line each, sorted by partner file.
+    pub warnings: Vec<String>,
+    /// Invalid partner files that were skipped.
+    pub skipped: Vec<Skipped>,
+    /// Errors in program files or the data layout.
+    pub program_errors: usize,
+}
+
+/// Build the site from `side` of `repo`: evaluate as of `as_of`, show `build_date`, take
+/// logos under `policy`.
+pub fn build(
+    repo: &Repo,
+    side: &Side,
+    as_of: Date,
+    build_date: Date,
+    policy: &LogoArgs,
+) -> Result<Build, Box<dyn std::error::Error>> {
+    let snap = repo.snapshot_unhashed(side)?;
+    let ds = Dataset::from_snapshot(&snap);
+    let catalog = ds.catalog();
+    let errors = |d: &[crate::diagnostic::Diagnostic]| {
+        d.iter().filter(|d| d.severity == Severity::Error).count()
+    };
+    let skipped: Vec<Skipped> = ds
+        .partners
+        .iter()
+        .filter(|f| errors(&f.diagnostics) > 0 || f.record.is_none())
+        .map(|f| Skipped {
+            file: f.path.clone(),
+            errors: errors(&f.diagnostics).max(1),
+        })
+        .collect();
+    let valid: Vec<(&str, &crate::model::Partner)> = ds
+        .partners
+        .iter()
+        .filter(|f| errors(&f.diagnostics) == 0)
+        .filter_map(|f| f.record.as_ref().map(|r| (f.path.as_str(), r)))
+        .collect();
+    let evals = evaluate::evaluate_all(valid.iter().map(|(_, p)| *p), &catalog, as_of);
+    let mut by_partner: BTreeMap<&str, Vec<&Evaluation>> = BTreeMap::new();
+    for ev in &evals {
+        by_partner.entry(ev.partner.as_str()).or_default().push(ev);
+    }
+
+    let reader = LogoReader::new(repo, side, policy)?;
+    let logos = rebuilt_logos(&reader, &valid, &by_partner)?;
+
+    let partners: Vec<PublicPartner> = valid
+        .iter()
+        .filter_map(|(_, p)| {
+            let evs = by_partner.get(p.id.as_str())?;
+            PublicPartner::new(
+                p.id.as_str(),
+                &p.profile,
+                evs,
+                &catalog,
+                as_of,
+                logos.site_path.get(p.id.as_str()).cloned(),
+            )
+        })
+        .collect();
+    let programs: Vec<PublicProgram> = catalog
+        .versions
+        .keys()
+        .filter_map(|id| catalog.terms(id, as_of))
+        .map(PublicProgram::new)
+        .collect();
+    let directory = Directory::new(as_of, build_date, programs, partners);
+    let mut files = render::render(&directory)?;
+    files.extend(
+        logos
+            .files
+            .into_iter()
+            .map(|(path, bytes)| SiteFile { path, bytes }),
+    );
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let program_errors = ds
+        .programs
+        .iter()
+        .map(|f| errors(&f.diagnostics))
+        .sum::<usize>()
+        + errors(&ds.problems);
+    Ok(Build {
+        directory,
+        files,
+        warnings: logos.warnings,
+        skipped,
+        program_errors,
+    })
+}
+
+/// The logos a site publishes.
+struct Logos<'a> {
+    /// Partner id → site path of its rebuilt logo.
+    site_path: BTreeMap<&'a str, String>,
+    /// Site path → rebuilt bytes; partners sharing a logo share the file.
+    files: BTreeMap<String, Vec<u8>>,
+    /// One line per logo left out, in partner-file order.
+    warnings: Vec<String>,
+}
+
+/// Rebuild the logos of the partners some program lists with logo, each distinct file once.
+fn rebuilt_logos<'a>(
+    reader: &LogoReader<'_>,
+    valid: &[(&'a str, &'a crate::model::Partner)],
+    by_partner: &BTreeMap<&str, Vec<&Evaluation>>,
+) -> Result<Logos<'a>, crate::source::SourceError> {
+    let wanted: Vec<(&str, &str, &str)> = valid
+        .iter()
+        .filter_map(|(path, p)| {
+            let evs = by_partner.get(p.id.as_str())?;
+            let logo = p.profile.logo.as_deref()?;
+            PublicPartner::logo_allowed(evs).then_some((*path, p.id.as_str(), logo))
+        })
+        .collect();
+    let loaded = reader.load_all(wanted.iter().map(|(_, _, l)| *l))?;
+    let mut logos = Logos {
+        site_path: BTreeMap::new(),
+        files: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    for (file, id, logo) in wanted {
+        match loaded.get(logo) {
+            Some(Ok(l)) => {
+                logos.site_path.insert(id, l.site_path.clone());
+                logos
+                    .files
+                    .entry(l.site_path.clone())
+                    .or_insert_with(|| l.bytes.clone());
+            }
+            Some(Err(e)) => logos.warnings.push(format!(
+                "warning: {file}: logo {logo:?}: {e}; the partner is shown without logo"
+            )),
+            None => {}
+        }
+    }
+    Ok(logos)
+}
