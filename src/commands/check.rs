@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
+use crate::diagnostic::Diagnostic;
 use crate::render::diagnostics;
 
 /// Validate partner and program files: TOML syntax, the JSON schemas, and the rules across files.
@@ -20,6 +21,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
+    /// Quote values of confidential fields in `json` and `github` messages too (they are public
+    /// outputs: annotations on a pull request, machine-readable reports).
+    #[arg(long)]
+    show_confidential: bool,
 }
 
 /// Output formats of `check`.
@@ -27,9 +32,10 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     /// Source snippets with carets, like rustc (colors only on a terminal; NO_COLOR respected).
     Human,
-    /// A stable JSON report (see README).
+    /// A stable JSON report (see README); never quotes confidential values.
     Json,
-    /// GitHub Actions workflow commands, so problems land on their lines in a pull request.
+    /// GitHub Actions workflow commands, so problems land on their lines in a pull request; never
+    /// quotes confidential values.
     Github,
 }
 
@@ -38,7 +44,10 @@ pub fn run(args: &CheckArgs) -> CmdResult {
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&args.source.side())?;
     let ds = Dataset::from_snapshot(&snap);
-    let diags = ds.diagnostics();
+    let mut diags = ds.diagnostics();
+    if args.format != CheckFormat::Human && !args.show_confidential {
+        diags = diags.into_iter().map(Diagnostic::redacted).collect();
+    }
     let checked = ds.programs.len() + ds.partners.len() + snap.problems.len();
     let mut buf = super::stdout_buffer();
     match args.format {
