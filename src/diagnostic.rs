@@ -318,6 +318,22 @@ pub fn cap_per_file(diags: &mut Vec<Diagnostic>) {
     diags.push(last);
 }
 
+/// [`cap_per_file`] for the diagnostics of many files, sorted by file (as [`sort`] leaves them).
+/// Outputs cap once, at the end: loading and the cross-file rules both add to a file's list.
+pub fn cap_each_file(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if diags.len() <= MAX_PER_FILE {
+        return diags;
+    }
+    diags
+        .chunk_by(|a, b| a.file == b.file)
+        .flat_map(|file| {
+            let mut file = file.to_vec();
+            cap_per_file(&mut file);
+            file
+        })
+        .collect()
+}
+
 /// Sort diagnostics into their stable output order and drop exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -965,12 +965,12 @@ fn value_changes(
 /// Diagnostics as the report shows them: every output of `diff` may be public (PR comment, job
 /// summary), so confidential values are left out unless asked for.
 fn shown_diagnostics(diags: &[Diagnostic], show_confidential: bool) -> Vec<Diagnostic> {
-    let shown = diags.iter().cloned();
-    if show_confidential {
-        shown.collect()
-    } else {
-        shown.map(Diagnostic::redacted).collect()
+    let mut shown = diags.to_vec();
+    crate::diagnostic::cap_per_file(&mut shown);
+    if !show_confidential {
+        shown = shown.into_iter().map(Diagnostic::redacted).collect();
     }
+    shown
 }
 
 /// Fields that may be shown without `--show-confidential`, by

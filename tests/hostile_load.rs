@@ -23,7 +23,12 @@ fn thousands_of_unknown_keys_give_the_first_100_and_a_count() {
         .map(|i| format!("unknown_{i:05} = {i}\n"))
         .collect();
     let loaded = load_partner(&file("partners/acme.toml", partner_with(&keys)));
-    let d = &loaded.diagnostics;
+    assert_eq!(loaded.diagnostics.len(), 8000, "all found and located");
+    assert_eq!(
+        loaded.diagnostics[7999].start.map(|s| (s.line, s.column)),
+        Some((8004, 1))
+    );
+    let d = &partnerctl::diagnostic::cap_each_file(loaded.diagnostics);
     assert_eq!(d.len(), 101, "100 problems and the count of the rest");
     assert!(d[..100].iter().all(|d| d.code == "unknown-key"));
     // In file order: the first unknown key is on line 5, the 100th on line 104.
@@ -111,4 +116,30 @@ fn an_integer_beyond_its_field_is_a_located_error() {
     let d = &loaded.diagnostics[0];
     assert_eq!(d.start.map(|s| s.line), Some(37), "{d:?}");
     assert!(["out-of-range", "invalid-value"].contains(&d.code), "{d:?}");
+}
+
+#[test]
+fn the_cross_file_rules_are_capped_too() {
+    // 300 revenue entries with product lines the program does not define: each is valid to the
+    // schema, and each is a cross-file problem.
+    let entries: String = (0..300)
+        .map(|i| {
+            format!(
+                "\n[[revenue]]\nprogram = \"nospamproxy\"\nproduct_line = \"nope-{i}\"\n\
+                 date = 2024-03-01\ncurrency = \"EUR\"\namount = \"1.00\"\n"
+            )
+        })
+        .collect();
+    let repo = TestRepo::with_nsp();
+    repo.write("partners/acme.toml", common::partner("acme") + &entries);
+    let run = repo.run(&["check", "--format", "github"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 101);
+    assert!(
+        lines[..100].iter().all(|l| l.contains("product_line")),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[100].ends_with("and 200 more problems in this file (only the first 100 are shown)%0Ahint: fix the problems above and check again"), "{}", lines[100]);
 }

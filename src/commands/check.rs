@@ -44,7 +44,7 @@ pub fn run(args: &CheckArgs) -> CmdResult {
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&args.source.side())?;
     let ds = Dataset::from_snapshot(&snap);
-    let mut diags = ds.diagnostics();
+    let mut diags = crate::diagnostic::cap_each_file(ds.diagnostics());
     if args.format != CheckFormat::Human && !args.show_confidential {
         diags = diags.into_iter().map(Diagnostic::redacted).collect();
     }
