@@ -54,6 +54,13 @@ impl DocPath {
         v.push(Seg::Index(i));
         DocPath(v)
     }
+    /// The table keys along the path, without array indices.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().filter_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        })
+    }
     /// Parse a JSON pointer (`/revenue/2/amount`) against the document it points into: a segment
     /// indexes an array only where the document has an array (keys may look numeric).
     pub fn from_pointer(p: &str, doc: &serde_json::Value) -> Self {
@@ -117,6 +124,36 @@ pub struct LineCol {
     pub column: usize,
 }
 
+/// The start of every line of a text, so that many offsets convert to lines and columns in
+/// O(log lines) each instead of a scan from the start of the file each.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Index `text`.
+    pub fn new(text: &str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+    /// The line and column of `offset` in the indexed `text`; same result as [`line_col`].
+    pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
+        let mut cut = offset.min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= cut);
+        let start = self.starts[line - 1];
+        LineCol {
+            line,
+            column: text[start..cut].chars().count() + 1,
+        }
+    }
+}
+
 /// Convert a byte offset into a line and column.
 pub fn line_col(text: &str, offset: usize) -> LineCol {
     let offset = offset.min(text.len());
@@ -159,7 +196,20 @@ pub struct Diagnostic {
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// Whether the problem sits on a confidential field of a partner record; public outputs then
+    /// show [`Diagnostic::redacted`] instead.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub confidential: bool,
+    /// The message without any quoted value, for public outputs; `None` when the message cannot
+    /// be told without the value. Boxed: diagnostics travel inside enums sized by them.
+    #[serde(skip)]
+    pub public_message: Option<Box<String>>,
 }
+
+/// What public outputs say about a problem on a confidential field whose message was not written
+/// to be public.
+pub const HIDDEN_MESSAGE: &str =
+    "invalid value in a confidential field (details hidden; run `partnerctl check` locally)";
 
 impl Diagnostic {
     /// An error in `file` with no location yet.
@@ -174,6 +224,8 @@ impl Diagnostic {
             path: None,
             message: message.into(),
             hint: None,
+            confidential: false,
+            public_message: None,
         }
     }
     /// A warning in `file`.
@@ -192,17 +244,45 @@ impl Diagnostic {
         self.hint = Some(hint.into());
         self
     }
-    /// Attach a document path.
+    /// Attach a document path; in a partner file this also decides whether the problem is on a
+    /// confidential field ([`crate::model::partner::is_confidential`]).
     pub fn with_path(mut self, path: &DocPath) -> Self {
         if !path.0.is_empty() {
             self.path = Some(path.to_string());
         }
+        let partner =
+            crate::load::FileKind::of_path(&self.file) == Some(crate::load::FileKind::Partner);
+        self.confidential = partner && crate::model::partner::is_confidential(path.keys());
+        self
+    }
+    /// Attach the message public outputs show when the problem is on a confidential field: it
+    /// must not quote the value.
+    pub fn with_public_message(mut self, message: impl Into<String>) -> Self {
+        self.public_message = Some(Box::new(message.into()));
+        self
+    }
+    /// The diagnostic as public outputs show it: on a confidential field, the public message (or
+    /// [`HIDDEN_MESSAGE`]) replaces the message, and a hint not written with it is dropped.
+    pub fn redacted(mut self) -> Self {
+        if self.confidential {
+            match self.public_message.take() {
+                Some(m) => self.message = *m,
+                None => {
+                    self.message = HIDDEN_MESSAGE.into();
+                    self.hint = None;
+                }
+            }
+        }
         self
     }
     /// Attach a byte span within `text`, computing line and column.
-    pub fn with_span(mut self, text: &str, span: Range<usize>) -> Self {
-        self.start = Some(line_col(text, span.start));
-        self.end = Some(line_col(text, span.end.max(span.start)));
+    pub fn with_span(self, text: &str, span: Range<usize>) -> Self {
+        self.with_span_in(&LineIndex::new(text), text, span)
+    }
+    /// As [`Diagnostic::with_span`], with the lines of `text` already indexed.
+    pub fn with_span_in(mut self, lines: &LineIndex, text: &str, span: Range<usize>) -> Self {
+        self.start = Some(lines.line_col(text, span.start));
+        self.end = Some(lines.line_col(text, span.end.max(span.start)));
         self.span = Some(span);
         self
     }
@@ -212,8 +292,70 @@ impl Diagnostic {
     }
 }
 
+/// At most this many diagnostics are reported per file; the rest are counted in one more.
+pub const MAX_PER_FILE: usize = 100;
+
+/// Keep the first [`MAX_PER_FILE`] diagnostics of one file (in output order) and say how many
+/// more there were, so a hostile file cannot flood the output.
+pub fn cap_per_file(diags: &mut Vec<Diagnostic>) {
+    if diags.len() <= MAX_PER_FILE {
+        return;
+    }
+    sort(diags);
+    let more = diags.len().saturating_sub(MAX_PER_FILE);
+    if more == 0 {
+        return;
+    }
+    let file = diags[0].file.clone();
+    diags.truncate(MAX_PER_FILE);
+    let message =
+        format!("and {more} more problems in this file (only the first {MAX_PER_FILE} are shown)");
+    let mut last = Diagnostic::error("too-many-problems", file, message)
+        .with_hint("fix the problems above and check again");
+    // At the end of the last one shown, so that it sorts after all of them.
+    last.start = diags.last().and_then(|d| d.end.or(d.start));
+    last.end = last.start;
+    diags.push(last);
+}
+
+/// [`cap_per_file`] for the diagnostics of many files, sorted by file (as [`sort`] leaves them).
+/// Outputs cap once, at the end: loading and the cross-file rules both add to a file's list.
+pub fn cap_each_file(diags: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if diags.len() <= MAX_PER_FILE {
+        return diags;
+    }
+    diags
+        .chunk_by(|a, b| a.file == b.file)
+        .flat_map(|file| {
+            let mut file = file.to_vec();
+            cap_per_file(&mut file);
+            file
+        })
+        .collect()
+}
+
 /// Sort diagnostics into their stable output order and drop exact duplicates.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diags.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "a = 1\n\nbé = \"ü\"\r\nlast";
+        let index = LineIndex::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                index.line_col(text, offset),
+                line_col(text, offset),
+                "{offset}"
+            );
+        }
+        // `b`, `é` (two bytes), space, `=` precede byte 12.
+        assert_eq!(index.line_col(text, 12), LineCol { line: 3, column: 5 });
+    }
 }

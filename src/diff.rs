@@ -591,7 +591,7 @@ pub fn diff(
             validation.push(ValidationChange {
                 file: (*file).to_owned(),
                 became_invalid: true,
-                diagnostics: diags.clone(),
+                diagnostics: shown_diagnostics(diags, opts.show_confidential),
             });
         }
     }
@@ -962,15 +962,38 @@ fn value_changes(
     }
 }
 
-/// Fields that may be shown without `--show-confidential`.
+/// Diagnostics as the report shows them: every output of `diff` may be public (PR comment, job
+/// summary), so confidential values are left out unless asked for.
+fn shown_diagnostics(diags: &[Diagnostic], show_confidential: bool) -> Vec<Diagnostic> {
+    let mut shown = diags.to_vec();
+    crate::diagnostic::cap_per_file(&mut shown);
+    if !show_confidential {
+        shown = shown.into_iter().map(Diagnostic::redacted).collect();
+    }
+    shown
+}
+
+/// Fields that may be shown without `--show-confidential`, by
+/// [`crate::model::partner::is_confidential`] of the keys of a [`flatten`]ed path.
 fn is_public_field(path: &str) -> bool {
-    ["api_version", "kind", "id", "profile."]
-        .iter()
-        .any(|p| path == p.trim_end_matches('.') || path.starts_with(p))
-        || (path.starts_with("memberships[")
-            && [".program", ".track", ".types"]
-                .iter()
-                .any(|s| path.ends_with(s) || path.contains(&format!("{s}["))))
+    !crate::model::partner::is_confidential(flat_keys(path))
+}
+
+/// The table keys of a [`flatten`]ed path (`memberships[nsp].types[0]` → memberships, types):
+/// a bracketed entry name is skipped up to the first `]`. Entry names come from the data; one
+/// holding brackets or dots only adds keys before the real last one, which makes the path
+/// confidential, never public.
+fn flat_keys(path: &str) -> impl Iterator<Item = &str> {
+    let mut in_name = false;
+    path.split(move |c: char| {
+        match c {
+            '[' if !in_name => in_name = true,
+            ']' if in_name => in_name = false,
+            _ => return in_name || c == '.',
+        }
+        true
+    })
+    .filter(|k| !k.is_empty())
 }
 
 /// Fields that name an array entry, in order. All of them may be shown with
@@ -1355,5 +1378,13 @@ mod tests {
         assert!(!is_public_field("revenue[nsp x 2025].amount"));
         assert!(!is_public_field("contacts[Jane].email"));
         assert!(!is_public_field("legal_name"));
+        assert!(is_public_field("memberships[nospamproxy].types[0]"));
+        // An entry name from the data cannot make a confidential field look public.
+        assert!(!is_public_field("memberships[a.types[b].contract_start"));
+        assert!(!is_public_field("memberships[x].track[].contract_start"));
+        assert!(!is_public_field("memberships[x].track].contract_start"));
+        assert!(!is_public_field(
+            "memberships[nospamproxy].obligations.partner-day"
+        ));
     }
 }

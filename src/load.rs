@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, DocPath, Seg};
+use crate::diagnostic::{Diagnostic, DocPath, LineIndex, Seg};
 use crate::model::scalar::{Money, MoneyError, MONEY_PATTERN};
 use crate::model::{Partner, Program};
 use crate::source::SourceFile;
@@ -149,54 +149,82 @@ fn load<T: DeserializeOwned>(file: &SourceFile, kind: FileKind) -> Loaded<T> {
         }
     };
     out.text = Some(text.to_owned());
-    let (json, diags) = parse_to_json(&file.path, text);
-    out.diagnostics.extend(diags);
-    let Some(json) = json else { return out };
+    let (record, diags) = check_text::<T>(&file.path, text, kind);
+    out.record = record;
+    // All of them, located in O(N log size); the outputs cap them per file (`cap_each_file`),
+    // after the cross-file rules have added theirs.
+    out.diagnostics = diags;
+    out
+}
 
-    let validator = validator(kind);
-    let schema_diags = schema_diagnostics(validator, kind, &json, &file.path, text);
+/// Syntax, schema and typed checks of a file's text. The text is parsed once; every diagnostic
+/// is located against that tree.
+fn check_text<T: DeserializeOwned>(
+    path: &str,
+    text: &str,
+    kind: FileKind,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let (loc, json) = match parse(path, text) {
+        Ok(parsed) => parsed,
+        Err(diags) => return (None, diags),
+    };
+    let schema_diags = schema_diagnostics(validator(kind), kind, &json, path, &loc);
     if !schema_diags.is_empty() {
-        out.diagnostics.extend(schema_diags);
-        return out;
+        return (None, schema_diags);
     }
     // By value: strings move from the JSON tree into the record instead of being copied. The
     // errors are the same as when deserializing from `&Json`.
     match serde_path_to_error::deserialize::<_, T>(json) {
-        Ok(record) => out.record = Some(record),
+        Ok(record) => (Some(record), Vec::new()),
         Err(err) => {
-            let path = path_from_serde(err.path());
+            let doc_path = path_from_serde(err.path());
             let msg = err.inner().to_string();
-            out.diagnostics.push(locate(
-                Diagnostic::error("invalid-value", &file.path, msg).with_path(&path),
-                text,
-                &path,
-                false,
-            ));
+            let d = Diagnostic::error("invalid-value", path, msg).with_path(&doc_path);
+            (None, vec![loc.locate(d, &doc_path, false)])
         }
     }
-    out
 }
 
 /// Parse TOML into JSON for schema validation. Returns syntax problems instead when it cannot.
 pub fn parse_to_json(path: &str, text: &str) -> (Option<Json>, Vec<Diagnostic>) {
+    match parse(path, text) {
+        Ok((_, json)) => (Some(json), Vec::new()),
+        Err(diags) => (None, diags),
+    }
+}
+
+/// Parse TOML once into its spanned tree (kept for locating) and JSON.
+fn parse<'t>(path: &str, text: &'t str) -> Result<(Locator<'t>, Json), Vec<Diagnostic>> {
     let (doc, errors) = DeTable::parse_recoverable(text);
+    let lines = LineIndex::new(text);
     if !errors.is_empty() {
         let diags = errors
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or_else(|| deepest_line(text));
                 Diagnostic::error("toml-syntax", path, first_line(e.message()))
-                    .with_span(text, span)
+                    .with_span_in(&lines, text, span)
             })
             .collect();
-        return (None, diags);
+        return Err(diags);
     }
+    let loc = Locator {
+        text,
+        doc: Some(doc),
+        lines,
+    };
     let mut diags = Vec::new();
-    let json = table_to_json(doc.get_ref(), 1, path, text, &mut diags);
+    let json = table_to_json(
+        loc.doc.as_ref().map(Spanned::get_ref),
+        1,
+        path,
+        &loc,
+        &mut diags,
+    );
     if diags.is_empty() {
-        (Some(json), diags)
+        Ok((loc, json))
     } else {
-        (None, diags)
+        Err(diags)
     }
 }
 
@@ -221,17 +249,17 @@ fn first_line(s: &str) -> String {
 }
 
 fn table_to_json(
-    t: &DeTable<'_>,
+    t: Option<&DeTable<'_>>,
     depth: usize,
     path: &str,
-    text: &str,
+    loc: &Locator<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Json {
     let mut map = serde_json::Map::new();
-    for (k, v) in t.iter() {
+    for (k, v) in t.into_iter().flat_map(|t| t.iter()) {
         map.insert(
             k.get_ref().to_string(),
-            value_to_json(v, depth + 1, path, text, diags),
+            value_to_json(v, depth + 1, path, loc, diags),
         );
     }
     Json::Object(map)
@@ -241,33 +269,35 @@ fn value_to_json(
     v: &Spanned<DeValue<'_>>,
     depth: usize,
     path: &str,
-    text: &str,
+    loc: &Locator<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Json {
     if depth > MAX_DEPTH {
         if diags.is_empty() {
             diags.push(
-                Diagnostic::error(
-                    "too-deep",
-                    path,
-                    format!("tables or arrays nested more than {MAX_DEPTH} levels deep"),
-                )
-                .with_span(text, v.span())
-                .with_hint("partner and program files never need this much nesting"),
+                loc.at(
+                    Diagnostic::error(
+                        "too-deep",
+                        path,
+                        format!("tables or arrays nested more than {MAX_DEPTH} levels deep"),
+                    )
+                    .with_hint("partner and program files never need this much nesting"),
+                    v.span(),
+                ),
             );
         }
         return Json::Null;
     }
     match v.get_ref() {
         DeValue::String(s) => Json::String(s.to_string()),
-        DeValue::Integer(i) => i
-            .as_str()
-            .replace('_', "")
-            .parse::<i64>()
-            .ok()
-            .filter(|_| i.radix() == 10)
-            .or_else(|| i64::from_str_radix(&i.as_str().replace('_', "")[2..], i.radix()).ok())
-            .map_or(Json::Null, Json::from),
+        // `as_str` is the digits without prefix and underscores, in `radix`.
+        DeValue::Integer(i) => match i64::from_str_radix(i.as_str(), i.radix()) {
+            Ok(n) => Json::from(n),
+            Err(_) => {
+                diags.push(loc.at(integer_range(path), v.span()));
+                Json::Null
+            }
+        },
         DeValue::Float(f) => {
             let n: f64 = f.as_str().replace('_', "").parse().unwrap_or(f64::NAN);
             serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
@@ -276,11 +306,18 @@ fn value_to_json(
         DeValue::Datetime(d) => Json::String(d.to_string()),
         DeValue::Array(a) => Json::Array(
             a.iter()
-                .map(|x| value_to_json(x, depth + 1, path, text, diags))
+                .map(|x| value_to_json(x, depth + 1, path, loc, diags))
                 .collect(),
         ),
-        DeValue::Table(t) => table_to_json(t, depth, path, text, diags),
+        DeValue::Table(t) => table_to_json(Some(t), depth, path, loc, diags),
     }
+}
+
+/// An integer TOML cannot hold. Never quotes the number: it may be a confidential value.
+fn integer_range(path: &str) -> Diagnostic {
+    let message = "integer out of range: TOML integers are 64-bit, from -9223372036854775808 to 9223372036854775807";
+    Diagnostic::error("integer-range", path, message)
+        .with_hint("amounts are written as decimal strings, e.g. \"2000.00\"")
 }
 
 fn schema_diagnostics(
@@ -288,15 +325,21 @@ fn schema_diagnostics(
     kind: FileKind,
     json: &Json,
     path: &str,
-    text: &str,
+    loc: &Locator<'_>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Most files are valid: the boolean check is much cheaper than collecting (no) errors.
     if validator.is_valid(json) {
         return out;
     }
+    let cx = SchemaCx {
+        kind,
+        json,
+        path,
+        loc,
+    };
     for err in validator.iter_errors(json) {
-        convert_schema_error(&err, kind, json, path, text, &mut out);
+        cx.convert(&err, &mut out);
     }
     out
 }
@@ -354,151 +397,266 @@ fn enum_alternatives(
     (!allowed.is_empty()).then_some(allowed)
 }
 
-fn convert_schema_error(
-    err: &jsonschema::ValidationError<'_>,
+/// What converting a schema error into diagnostics needs of its file.
+struct SchemaCx<'a, 't> {
     kind: FileKind,
-    json: &Json,
-    path: &str,
-    text: &str,
-    out: &mut Vec<Diagnostic>,
-) {
-    use jsonschema::error::ValidationErrorKind as K;
-    let pointer = err.instance_path().as_str();
-    let doc_path = DocPath::from_pointer(pointer, json);
-    let instance = err.instance();
-    let shown = display_json(instance);
-    let mut at_key = false;
-    let (code, message, hint): (&'static str, String, Option<String>) = match err.kind() {
-        K::AdditionalProperties { unexpected } => {
-            for key in unexpected {
-                let p = doc_path.key(key.clone());
-                let d = Diagnostic::error("unknown-key", path, format!("unknown key `{key}`"))
-                    .with_path(&p)
-                    .with_hint(match crate::schema::allowed_keys(kind, &doc_path, json) {
-                        Some(keys) => format!("allowed keys here: {keys}"),
-                        None => "remove it or check its spelling".into(),
-                    });
-                out.push(locate(d, text, &p, true));
+    json: &'a Json,
+    path: &'a str,
+    loc: &'a Locator<'t>,
+}
+
+/// A diagnostic's wording, given how the value is quoted: `Some(value)` for the full message,
+/// `None` for the public one that must not quote it.
+struct Wording {
+    code: &'static str,
+    message: fn(&Quote<'_>) -> String,
+}
+
+/// What a message may quote.
+struct Quote<'a> {
+    /// The value as shown, or `None` in a public message.
+    shown: Option<&'a str>,
+    /// Extra, value-free detail (expected type, limit, pattern description, …).
+    detail: &'a str,
+    /// The JSON type of the value.
+    found: &'a str,
+}
+
+impl<'a> Quote<'a> {
+    fn new(shown: &'a str, found: &'a str, detail: &'a str) -> Self {
+        Quote {
+            shown: Some(shown),
+            detail,
+            found,
+        }
+    }
+    /// The value, or "value" when it must not be quoted.
+    fn v(&self) -> &str {
+        self.shown.unwrap_or("value")
+    }
+}
+
+impl SchemaCx<'_, '_> {
+    /// Push a diagnostic for `doc_path` with a full and a public message.
+    fn push(
+        &self,
+        out: &mut Vec<Diagnostic>,
+        w: Wording,
+        q: Quote<'_>,
+        (doc_path, at_key): (&DocPath, bool),
+        hint: Option<String>,
+    ) {
+        let public = (w.message)(&Quote { shown: None, ..q });
+        let mut d = Diagnostic::error(w.code, self.path, (w.message)(&q))
+            .with_path(doc_path)
+            .with_public_message(public);
+        d.hint = hint;
+        out.push(self.loc.locate(d, doc_path, at_key));
+    }
+
+    fn convert(&self, err: &jsonschema::ValidationError<'_>, out: &mut Vec<Diagnostic>) {
+        use jsonschema::error::ValidationErrorKind as K;
+        let pointer = err.instance_path().as_str();
+        let doc_path = DocPath::from_pointer(pointer, self.json);
+        let instance = err.instance();
+        let shown = display_json(instance);
+        let found = json_type(instance);
+        let q = |detail| Quote::new(&shown, found, detail);
+        let at = (&doc_path, false);
+        let wording = |code, message| Wording { code, message };
+        match err.kind() {
+            K::AdditionalProperties { unexpected } => self.unknown_keys(unexpected, &doc_path, out),
+            K::Required { property } => {
+                let name = property.as_str().unwrap_or_default();
+                let w = wording("missing-key", |q| {
+                    format!("missing required key `{}`", q.detail)
+                });
+                let hint = Some(format!("add `{name} = …`"));
+                self.push(out, w, q(name), (&doc_path, true), hint);
             }
-            return;
-        }
-        K::Required { property } => {
-            let name = property.as_str().unwrap_or_default();
-            at_key = true;
-            (
-                "missing-key",
-                format!("missing required key `{name}`"),
-                Some(format!("add `{name} = …`")),
-            )
-        }
-        K::Type { kind: expected } => {
-            let expected = type_kind_name(expected);
-            let hint = if expected.contains("string") && instance.is_number() {
-                number_hint(kind, &doc_path, json)
-            } else {
-                None
-            };
-            (
-                "wrong-type",
-                format!("expected {expected}, found {} {shown}", json_type(instance)),
-                hint,
-            )
-        }
-        K::Enum { options } => (
-            "bad-enum",
-            format!("{shown} is not one of {}", display_options(options)),
-            None,
-        ),
-        K::Constant { expected_value } => (
-            "bad-enum",
-            format!("{shown} must be {}", display_json(expected_value)),
-            None,
-        ),
-        K::Pattern { pattern } if pattern == MONEY_PATTERN => {
-            let s = instance.as_str().unwrap_or_default();
-            match Money::parse(s) {
-                Err(MoneyError::Negative) => (
-                    "negative-amount",
-                    format!("amount {shown} is negative"),
-                    None,
-                ),
-                Err(MoneyError::Precision) => (
-                    "amount-precision",
-                    format!("amount {shown} has more than 2 decimal places"),
-                    Some("amounts are exact to the cent".into()),
-                ),
-                _ => (
-                    "bad-amount",
-                    format!("{shown} is not an amount"),
-                    Some("write amounts as decimal strings, e.g. \"2000.00\"".into()),
-                ),
-            }
-        }
-        K::Pattern { .. } | K::Format { .. } => {
-            let what = crate::schema::description_at(kind, &doc_path, json)
-                .unwrap_or_else(|| "the expected format".into());
-            (
-                "bad-format",
-                format!("{shown} is not valid: expected {what}"),
-                None,
-            )
-        }
-        K::AnyOf { context } | K::OneOfNotValid { context } => {
-            if let Some(allowed) = enum_alternatives(context, pointer) {
-                let message = match allowed.as_slice() {
-                    [one] => format!("{shown} must be {one}"),
-                    many => format!("{shown} is not one of {}", many.join(", ")),
+            K::Type { kind: expected } => {
+                let expected = type_kind_name(expected);
+                let hint = if expected.contains("string") && instance.is_number() {
+                    number_hint(self.kind, &doc_path, self.json)
+                } else {
+                    None
                 };
-                let d = Diagnostic::error("bad-enum", path, message).with_path(&doc_path);
-                out.push(locate(d, text, &doc_path, false));
-                return;
+                let w = wording("wrong-type", |q| match q.shown {
+                    Some(v) => format!("expected {}, found {} {v}", q.detail, q.found),
+                    None => format!("expected {}, found {}", q.detail, q.found),
+                });
+                self.push(out, w, q(&expected), at, hint);
             }
-            if let Some(branch) = matching_branch(context, pointer) {
-                for e in branch {
-                    convert_schema_error(e, kind, json, path, text, out);
-                }
-                return;
+            K::Enum { options } => {
+                let w = wording("bad-enum", |q| {
+                    format!("{} is not one of {}", q.v(), q.detail)
+                });
+                self.push(out, w, q(&display_options(options)), at, None);
             }
-            (
-                "bad-value",
-                format!("{shown} does not match any allowed form"),
-                tagged_hint(instance),
-            )
+            K::Constant { expected_value } => {
+                let w = wording("bad-enum", |q| format!("{} must be {}", q.v(), q.detail));
+                self.push(out, w, q(&display_json(expected_value)), at, None);
+            }
+            K::Pattern { pattern } if pattern == MONEY_PATTERN => {
+                let (w, hint) = money_wording(instance.as_str().unwrap_or_default());
+                self.push(out, w, q(""), at, hint.map(str::to_owned));
+            }
+            K::Pattern { .. } | K::Format { .. } => {
+                let what = crate::schema::description_at(self.kind, &doc_path, self.json)
+                    .unwrap_or_else(|| "the expected format".into());
+                let w = wording("bad-format", |q| {
+                    format!("{} is not valid: expected {}", q.v(), q.detail)
+                });
+                self.push(out, w, q(&what), at, None);
+            }
+            K::AnyOf { context } | K::OneOfNotValid { context } => {
+                self.alternatives(context, pointer, &doc_path, instance, out)
+            }
+            K::PropertyNames { error } => {
+                let key = error.instance().as_str().unwrap_or_default().to_owned();
+                let p = doc_path.key(key.clone());
+                let w = wording("bad-key", |q| {
+                    format!("`{}` is not a valid key here", q.detail)
+                });
+                let hint = Some("keys here are identifiers or currency codes".into());
+                self.push(out, w, q(&key), (&p, true), hint);
+            }
+            K::MinLength { limit } => {
+                let w = wording("too-short", |q| {
+                    format!("{} is shorter than {} characters", q.v(), q.detail)
+                });
+                self.push(out, w, q(&limit.to_string()), at, None);
+            }
+            K::MaxLength { limit } => {
+                let w = wording("too-long", |q| {
+                    format!("value is longer than {} characters", q.detail)
+                });
+                self.push(out, w, q(&limit.to_string()), at, None);
+            }
+            K::Minimum { limit } | K::ExclusiveMinimum { limit } => {
+                let w = wording("out-of-range", |q| {
+                    format!("{} is below the minimum {}", q.v(), q.detail)
+                });
+                self.push(out, w, q(&limit.to_string()), at, None);
+            }
+            K::Maximum { limit } | K::ExclusiveMaximum { limit } => {
+                let w = wording("out-of-range", |q| {
+                    format!("{} is above the maximum {}", q.v(), q.detail)
+                });
+                self.push(out, w, q(&limit.to_string()), at, None);
+            }
+            _ => {
+                // jsonschema's own wording may quote the value: no public message.
+                let d =
+                    Diagnostic::error("schema", self.path, err.to_string()).with_path(&doc_path);
+                out.push(self.loc.locate(d, &doc_path, false));
+            }
         }
-        K::PropertyNames { error } => {
-            let key = error.instance().as_str().unwrap_or_default().to_owned();
+    }
+
+    fn unknown_keys(&self, unexpected: &[String], doc_path: &DocPath, out: &mut Vec<Diagnostic>) {
+        let hint = match crate::schema::allowed_keys(self.kind, doc_path, self.json) {
+            Some(keys) => format!("allowed keys here: {keys}"),
+            None => "remove it or check its spelling".into(),
+        };
+        for key in unexpected {
             let p = doc_path.key(key.clone());
-            let d = Diagnostic::error("bad-key", path, format!("`{key}` is not a valid key here"))
+            // A key is not a value: the message is public as it is.
+            let message = format!("unknown key `{key}`");
+            let d = Diagnostic::error("unknown-key", self.path, message.clone())
                 .with_path(&p)
-                .with_hint("keys here are identifiers or currency codes");
-            out.push(locate(d, text, &p, true));
+                .with_public_message(message)
+                .with_hint(hint.clone());
+            out.push(self.loc.locate(d, &p, true));
+        }
+    }
+
+    /// A failed `oneOf`/`anyOf`: an enum written as constants, the errors of the one branch that
+    /// matches, or "does not match any allowed form".
+    fn alternatives(
+        &self,
+        context: &[Vec<jsonschema::ValidationError<'static>>],
+        pointer: &str,
+        doc_path: &DocPath,
+        instance: &Json,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let shown = display_json(instance);
+        let found = json_type(instance);
+        if let Some(allowed) = enum_alternatives(context, pointer) {
+            let (w, detail) = match allowed.as_slice() {
+                [one] => (
+                    Wording {
+                        code: "bad-enum",
+                        message: |q| format!("{} must be {}", q.v(), q.detail),
+                    },
+                    one.clone(),
+                ),
+                many => (
+                    Wording {
+                        code: "bad-enum",
+                        message: |q| format!("{} is not one of {}", q.v(), q.detail),
+                    },
+                    many.join(", "),
+                ),
+            };
+            let q = Quote {
+                shown: Some(&shown),
+                detail: &detail,
+                found,
+            };
+            return self.push(out, w, q, (doc_path, false), None);
+        }
+        if let Some(branch) = matching_branch(context, pointer) {
+            for e in branch {
+                self.convert(e, out);
+            }
             return;
         }
-        K::MinLength { limit } => (
-            "too-short",
-            format!("{shown} is shorter than {limit} characters"),
+        let w = Wording {
+            code: "bad-value",
+            message: |q| format!("{} does not match any allowed form", q.v()),
+        };
+        let q = Quote {
+            shown: Some(&shown),
+            detail: "",
+            found,
+        };
+        self.push(out, w, q, (doc_path, false), tagged_hint(instance));
+    }
+}
+
+/// The wording of a rejected amount: negative, too precise, or not an amount at all.
+fn money_wording(s: &str) -> (Wording, Option<&'static str>) {
+    match Money::parse(s) {
+        Err(MoneyError::Negative) => (
+            Wording {
+                code: "negative-amount",
+                message: |q| match q.shown {
+                    Some(v) => format!("amount {v} is negative"),
+                    None => "amount is negative".into(),
+                },
+            },
             None,
         ),
-        K::MaxLength { limit } => (
-            "too-long",
-            format!("value is longer than {limit} characters"),
-            None,
+        Err(MoneyError::Precision) => (
+            Wording {
+                code: "amount-precision",
+                message: |q| match q.shown {
+                    Some(v) => format!("amount {v} has more than 2 decimal places"),
+                    None => "amount has more than 2 decimal places".into(),
+                },
+            },
+            Some("amounts are exact to the cent"),
         ),
-        K::Minimum { limit } | K::ExclusiveMinimum { limit } => (
-            "out-of-range",
-            format!("{shown} is below the minimum {limit}"),
-            None,
+        _ => (
+            Wording {
+                code: "bad-amount",
+                message: |q| format!("{} is not an amount", q.v()),
+            },
+            Some("write amounts as decimal strings, e.g. \"2000.00\""),
         ),
-        K::Maximum { limit } | K::ExclusiveMaximum { limit } => (
-            "out-of-range",
-            format!("{shown} is above the maximum {limit}"),
-            None,
-        ),
-        _ => ("schema", err.to_string(), None),
-    };
-    let mut d = Diagnostic::error(code, path, message).with_path(&doc_path);
-    d.hint = hint;
-    out.push(locate(d, text, &doc_path, at_key));
+    }
 }
 
 /// How to write a number where the schema expects a string: amounts, percentages, periods and
@@ -586,58 +744,90 @@ fn path_from_serde(p: &serde_path_to_error::Path) -> DocPath {
     )
 }
 
-/// Attach the span of `path` (its key when `at_key`, else its value) to a diagnostic.
-pub fn locate(d: Diagnostic, text: &str, path: &DocPath, at_key: bool) -> Diagnostic {
-    match span_of(text, path, at_key) {
-        Some(span) => d.with_span(text, span),
-        None => d,
-    }
+/// A file's text with its TOML tree, parsed once, and its line index: every diagnostic of the
+/// file is located against these, so N diagnostics cost one parse plus O(N log size).
+pub struct Locator<'t> {
+    text: &'t str,
+    doc: Option<Spanned<DeTable<'t>>>,
+    lines: LineIndex,
 }
 
-/// The byte span of the value (or, with `at_key`, the key) at `path`. Falls back to the nearest
-/// ancestor that exists. Re-parses the text: diagnostics are rare, parsing is cheap.
-pub fn span_of(text: &str, path: &DocPath, at_key: bool) -> Option<Range<usize>> {
-    let doc = DeTable::parse(text).ok()?;
-    let mut node: &DeValue<'_>;
-    // The root table has no key; walk its entries by hand.
-    let root = doc.get_ref();
-    let mut segs = path.0.iter();
-    let Some(first) = segs.next() else {
-        return Some(0..text.lines().next().map_or(0, str::len));
-    };
-    let Seg::Key(k) = first else { return None };
-    let (key, value) = root.get_key_value(k.as_str())?;
-    let mut best = Some(if at_key && path.0.len() == 1 {
-        key.span()
-    } else {
-        value.span()
-    });
-    node = value.get_ref();
-    let mut last_key = key.span();
-    for (i, seg) in segs.enumerate() {
-        let is_last = i + 2 == path.0.len();
-        let next = match (node, seg) {
-            (DeValue::Table(t), Seg::Key(k)) => t.get_key_value(k.as_str()).map(|(kk, v)| {
-                last_key = kk.span();
-                v
-            }),
-            (DeValue::Array(a), Seg::Key(k)) => k.parse::<usize>().ok().and_then(|i| a.get(i)),
-            (DeValue::Array(a), Seg::Index(i)) => a.get(*i),
-            _ => None,
+impl<'t> Locator<'t> {
+    /// Parse `text` for locating; a text that does not parse locates nothing.
+    pub fn new(text: &'t str) -> Self {
+        Locator {
+            text,
+            doc: DeTable::parse(text).ok(),
+            lines: LineIndex::new(text),
+        }
+    }
+
+    /// Attach `span` (bytes of the text) to a diagnostic.
+    pub fn at(&self, d: Diagnostic, span: Range<usize>) -> Diagnostic {
+        d.with_span_in(&self.lines, self.text, span)
+    }
+
+    /// Attach the span of `path` (its key when `at_key`, else its value) to a diagnostic.
+    pub fn locate(&self, d: Diagnostic, path: &DocPath, at_key: bool) -> Diagnostic {
+        match self.span_of(path, at_key) {
+            Some(span) => self.at(d, span),
+            None => d,
+        }
+    }
+
+    /// The byte span of the value (or, with `at_key`, the key) at `path`. Falls back to the
+    /// nearest ancestor that exists.
+    pub fn span_of(&self, path: &DocPath, at_key: bool) -> Option<Range<usize>> {
+        let text = self.text;
+        let root = self.doc.as_ref()?.get_ref();
+        let mut segs = path.0.iter();
+        let Some(first) = segs.next() else {
+            return Some(0..text.lines().next().map_or(0, str::len));
         };
-        let Some(next) = next else { break };
-        best = Some(
-            if at_key && is_last && matches!(seg, Seg::Key(_)) && matches!(node, DeValue::Table(_))
-            {
+        // The root table has no key; walk its entries by hand.
+        let Seg::Key(k) = first else { return None };
+        let (key, value) = root.get_key_value(k.as_str())?;
+        let mut best = Some(if at_key && path.0.len() == 1 {
+            key.span()
+        } else {
+            value.span()
+        });
+        let mut node: &DeValue<'_> = value.get_ref();
+        let mut last_key = key.span();
+        for (i, seg) in segs.enumerate() {
+            let is_last = i + 2 == path.0.len();
+            let next = match (node, seg) {
+                (DeValue::Table(t), Seg::Key(k)) => t.get_key_value(k.as_str()).map(|(kk, v)| {
+                    last_key = kk.span();
+                    v
+                }),
+                (DeValue::Array(a), Seg::Key(k)) => k.parse::<usize>().ok().and_then(|i| a.get(i)),
+                (DeValue::Array(a), Seg::Index(i)) => a.get(*i),
+                _ => None,
+            };
+            let Some(next) = next else { break };
+            let key_wanted = at_key && is_last && matches!(seg, Seg::Key(_));
+            best = Some(if key_wanted && matches!(node, DeValue::Table(_)) {
                 last_key.clone()
             } else {
                 next.span()
-            },
-        );
-        node = next.get_ref();
+            });
+            node = next.get_ref();
+        }
+        // Tables declared with a header span their whole body; point at the header line instead.
+        best.map(|r| trim_to_first_line(text, r))
     }
-    // Tables declared with a header span their whole body; point at the header line instead.
-    best.map(|r| trim_to_first_line(text, r))
+}
+
+/// Attach the span of `path` (its key when `at_key`, else its value) to a diagnostic. Parses
+/// `text`: for many diagnostics of one file, use one [`Locator`].
+pub fn locate(d: Diagnostic, text: &str, path: &DocPath, at_key: bool) -> Diagnostic {
+    Locator::new(text).locate(d, path, at_key)
+}
+
+/// The byte span of the value (or, with `at_key`, the key) at `path` in `text`.
+pub fn span_of(text: &str, path: &DocPath, at_key: bool) -> Option<Range<usize>> {
+    Locator::new(text).span_of(path, at_key)
 }
 
 fn trim_to_first_line(text: &str, r: Range<usize>) -> Range<usize> {

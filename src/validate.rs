@@ -50,6 +50,8 @@ pub fn validate(ds: &mut Dataset) {
 struct Ctx<'a> {
     path: &'a str,
     text: &'a str,
+    /// Parsed on the first diagnostic only (most files have none), then shared by all of them.
+    loc: std::cell::OnceCell<load::Locator<'a>>,
     out: Vec<Diagnostic>,
 }
 
@@ -58,18 +60,22 @@ impl<'a> Ctx<'a> {
         Ctx {
             path: &f.path,
             text: f.text.as_deref().unwrap_or(""),
+            loc: std::cell::OnceCell::new(),
             out: Vec::new(),
         }
     }
+    fn push(&mut self, d: Diagnostic, path: &DocPath) -> &mut Diagnostic {
+        let loc = self.loc.get_or_init(|| load::Locator::new(self.text));
+        self.out.push(loc.locate(d, path, false));
+        self.out.last_mut().expect("just pushed")
+    }
     fn error(&mut self, code: &'static str, path: DocPath, message: String) -> &mut Diagnostic {
         let d = Diagnostic::error(code, self.path, message).with_path(&path);
-        self.out.push(load::locate(d, self.text, &path, false));
-        self.out.last_mut().expect("just pushed")
+        self.push(d, &path)
     }
     fn warning(&mut self, code: &'static str, path: DocPath, message: String) -> &mut Diagnostic {
         let d = Diagnostic::warning(code, self.path, message).with_path(&path);
-        self.out.push(load::locate(d, self.text, &path, false));
-        self.out.last_mut().expect("just pushed")
+        self.push(d, &path)
     }
     fn hint(d: &mut Diagnostic, hint: impl Into<String>) {
         d.hint = Some(hint.into());

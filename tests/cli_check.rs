@@ -19,7 +19,7 @@ fn acme_float() -> String {
 
 const GITHUB_FLOAT: &str =
     "::error file=partners/acme.toml,line=20,col=10,endLine=20,endColumn=17,\
-title=partnerctl wrong-type::revenue[0].amount: expected string, found float 2000.0\
+title=partnerctl wrong-type::revenue[0].amount: expected string, found float\
 %0Ahint: amounts, percentages and periods are written as strings, e.g. \"2000.00\"";
 
 fn json(run: &Run) -> Value {
@@ -93,12 +93,18 @@ fn exit_0_when_there_are_only_warnings() {
         vec![loc("not-a-member", ACME, 11, 11)]
     );
     assert_eq!(report["diagnostics"][0]["severity"], "warning");
+    // On a confidential field (revenue), and written without a public wording: the public JSON
+    // report hides the message; the terminal (below) shows it.
+    assert_eq!(report["diagnostics"][0]["confidential"], true);
     assert_eq!(
         report["diagnostics"][0]["message"],
-        "fact for program `nospamproxy`, but the partner has no membership in it"
+        partnerctl::diagnostic::HIDDEN_MESSAGE
     );
     let human = repo.run(&["check"]);
     assert_eq!(human.code, 0);
+    assert!(human
+        .stdout
+        .contains("fact for program `nospamproxy`, but the partner has no membership in it"));
     assert_eq!(
         human.stdout.lines().last(),
         Some("0 errors, 1 warning in 1 file (2 files checked)")
@@ -191,7 +197,7 @@ fn rev_reads_committed_versions_while_the_working_tree_differs() {
     );
     assert_eq!(
         report["diagnostics"][0]["message"],
-        "expected string, found float 2000.0"
+        "expected string, found float"
     );
 
     let previous = repo.run(&["check", "--rev", "HEAD~1"]);
@@ -323,7 +329,9 @@ fn json_report_field_by_field() {
     assert_eq!(d["end"]["line"], 20);
     assert_eq!(d["end"]["column"], 17);
     assert_eq!(d["path"], "revenue[0].amount");
-    assert_eq!(d["message"], "expected string, found float 2000.0");
+    // The amount is confidential: the public report says what is wrong, not the value.
+    assert_eq!(d["message"], "expected string, found float");
+    assert_eq!(d["confidential"], true);
     assert_eq!(
         d["hint"],
         "amounts, percentages and periods are written as strings, e.g. \"2000.00\""

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
+use crate::diagnostic::Diagnostic;
 use crate::render::diagnostics;
 
 /// Validate partner and program files: TOML syntax, the JSON schemas, and the rules across files.
@@ -22,6 +23,10 @@ pub struct CheckArgs {
     format: CheckFormat,
     #[command(flatten)]
     logos: crate::site::logo::LogoArgs,
+    /// Quote values of confidential fields in `json` and `github` messages too (they are public
+    /// outputs: annotations on a pull request, machine-readable reports).
+    #[arg(long)]
+    show_confidential: bool,
 }
 
 /// Output formats of `check`.
@@ -29,9 +34,10 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     /// Source snippets with carets, like rustc (colors only on a terminal; NO_COLOR respected).
     Human,
-    /// A stable JSON report (see README).
+    /// A stable JSON report (see README); never quotes confidential values.
     Json,
-    /// GitHub Actions workflow commands, so problems land on their lines in a pull request.
+    /// GitHub Actions workflow commands, so problems land on their lines in a pull request; never
+    /// quotes confidential values.
     Github,
 }
 
@@ -47,6 +53,10 @@ pub fn run(args: &CheckArgs) -> CmdResult {
     let logo_errors = !logo_diags.is_empty();
     diags.extend(logo_diags);
     crate::diagnostic::sort(&mut diags);
+    let mut diags = crate::diagnostic::cap_each_file(diags);
+    if args.format != CheckFormat::Human && !args.show_confidential {
+        diags = diags.into_iter().map(Diagnostic::redacted).collect();
+    }
     let checked = ds.programs.len() + ds.partners.len() + snap.problems.len();
     let mut buf = super::stdout_buffer();
     match args.format {

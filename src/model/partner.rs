@@ -114,6 +114,34 @@ impl Partner {
     }
 }
 
+/// Top-level fields of a partner record that are public as a whole.
+pub const PUBLIC_FIELDS: [&str; 4] = ["api_version", "kind", "id", "profile"];
+/// Fields of a membership that are public (which programs, tracks and types a partner holds);
+/// contract dates and obligations are not.
+pub const PUBLIC_MEMBERSHIP_FIELDS: [&str; 3] = ["program", "track", "types"];
+
+/// Whether the value at a path of a partner record (its table keys, array indices left out) is
+/// confidential. Everything is, except [`PUBLIC_FIELDS`], the `memberships` list itself and
+/// [`PUBLIC_MEMBERSHIP_FIELDS`]: a field added to the model, or an unknown key in a file, is
+/// confidential until it is listed here. The single definition every public output consults.
+pub fn is_confidential<'k>(keys: impl IntoIterator<Item = &'k str>) -> bool {
+    let mut keys = keys.into_iter();
+    let Some(top) = keys.next() else {
+        return false;
+    };
+    if PUBLIC_FIELDS.contains(&top) {
+        return false;
+    }
+    if top != "memberships" {
+        return true;
+    }
+    match (keys.next(), keys.next()) {
+        (None, _) => false,
+        (Some(field), None) => !PUBLIC_MEMBERSHIP_FIELDS.contains(&field),
+        (Some(_), Some(_)) => true,
+    }
+}
+
 /// Company registration; a partner counts as a registered company when any number is present.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -298,9 +298,10 @@ impl Date {
     }
     /// The date `days` days later (or earlier when negative).
     pub fn add_days(self, days: i64) -> Self {
+        // `TimeDelta::days` panics beyond ±2^63 ms; data can ask for anything.
         Date(
-            self.0
-                .checked_add_signed(chrono::TimeDelta::days(days))
+            chrono::TimeDelta::try_days(days)
+                .and_then(|d| self.0.checked_add_signed(d))
                 .unwrap_or(self.0),
         )
     }
@@ -584,6 +585,15 @@ mod tests {
         let m: Period = "2024-02".parse().unwrap();
         assert_eq!(m.end.to_string(), "2024-02-29");
         assert!("2024-13".parse::<Period>().is_err());
+    }
+
+    #[test]
+    fn date_arithmetic_beyond_the_calendar_keeps_the_date() {
+        let d = Date::from_ymd(2025, 1, 31).unwrap();
+        assert_eq!(d.add_days(i64::MAX), d);
+        assert_eq!(d.add_days(i64::MIN), d);
+        assert_eq!(d.add_months(i32::MAX), d);
+        assert_eq!(d.add_days(1), Date::from_ymd(2025, 2, 1).unwrap());
     }
 
     #[test]
