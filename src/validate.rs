@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, DocPath};
+use crate::evaluate::{MAX_REQUIREMENT_CHECKS, MAX_REQUIREMENT_DEPTH};
 use crate::load::{self, Loaded};
 use crate::model::partner::{AccessLevel, Partner};
 use crate::model::program::{EntitlementKind, GrantValue, Grants, Measure, Program, Requirement};
@@ -304,8 +305,8 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 at_least,
                 ..
             } => {
-                let max: u32 = components.iter().map(|c| c.max).sum();
-                if *at_least > max {
+                let max: u64 = components.iter().map(|c| u64::from(c.max)).sum();
+                if u64::from(*at_least) > max {
                     c.error(
                         "unreachable-threshold",
                         rp.key("at_least"),
@@ -347,17 +348,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             _ => {}
         }
     }
-    if let Some(cycle) = requirement_cycle(p) {
-        let d = c.error(
-            "requirement-cycle",
-            root.key("requirements").key(cycle[0].as_str()),
-            format!(
-                "requirements refer to each other in a cycle: {}",
-                cycle.join(" → ")
-            ),
-        );
-        Ctx::hint(d, "a requirement cannot depend on itself");
-    }
+    check_requirement_shape(&mut c, p);
 
     // Holders: levels, types, statuses, membership.
     let check_requires = |c: &mut Ctx, list: &[Id], at: DocPath| {
@@ -502,42 +493,201 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
     c.out
 }
 
-fn requirement_cycle(p: &Program) -> Option<Vec<String>> {
-    fn children(r: &Requirement) -> &[Id] {
+/// What the walk over the requirement graph found: a cycle, or else each requirement's nesting
+/// depth and the highest-ranked tier it (transitively) requires holding.
+enum Shape<'p> {
+    Cycle(Vec<String>),
+    Acyclic(HashMap<&'p str, Reach>),
+}
+
+/// One requirement's reach: how many levels of combinations it nests (a leaf is 1), how many
+/// results its evaluation builds (shared parts count each time they are used, as the trace
+/// repeats them), and the rank of the highest tier a `holds_tier` below it names.
+#[derive(Clone, Copy, Default)]
+struct Reach {
+    depth: usize,
+    size: u64,
+    held: Option<usize>,
+}
+
+impl Reach {
+    fn add_child(&mut self, child: &Reach) {
+        self.depth = self.depth.max(child.depth + 1);
+        self.size = self.size.saturating_add(child.size);
+        self.held = self.held.max(child.held);
+    }
+}
+
+/// Walk the requirement graph depth-first with an explicit stack (data decides the depth, so the
+/// call stack must not), in the order the recursive walk used: requirement ids sorted, children in
+/// order. Linear in requirements and references.
+fn requirement_shape(p: &Program) -> Shape<'_> {
+    fn children(r: Option<&Requirement>) -> &[Id] {
         match r {
-            Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. } => of,
+            Some(Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. }) => of,
             _ => &[],
         }
     }
-    fn visit<'a>(
-        p: &'a Program,
-        id: &'a str,
-        stack: &mut Vec<&'a str>,
-        done: &mut BTreeSet<&'a str>,
-    ) -> Option<Vec<String>> {
-        if let Some(pos) = stack.iter().position(|s| *s == id) {
-            let mut cyc: Vec<String> = stack[pos..].iter().map(|s| s.to_string()).collect();
-            cyc.push(id.to_owned());
-            return Some(cyc);
+    let ranks: HashMap<&str, usize> = p
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .rev()
+        .collect();
+    let own = |id: &str| match p.requirements.get(id) {
+        Some(Requirement::HoldsTier { tier, .. }) => Reach {
+            depth: 1,
+            size: 1,
+            held: ranks.get(tier.as_str()).copied(),
+        },
+        _ => Reach {
+            depth: 1,
+            size: 1,
+            held: None,
+        },
+    };
+    let mut done: HashMap<&str, Reach> = HashMap::new();
+    let mut on_stack: HashMap<&str, usize> = HashMap::new();
+    for root in p.requirements.keys() {
+        let root = root.as_str();
+        if done.contains_key(root) {
+            continue;
         }
-        if !done.insert(id) {
-            return None;
-        }
-        stack.push(id);
-        if let Some(r) = p.requirements.get(id) {
-            for ch in children(r) {
-                if let Some(c) = visit(p, ch.as_str(), stack, done) {
-                    return Some(c);
+        // (requirement, index of the next child to visit, reach so far)
+        let mut stack: Vec<(&str, usize, Reach)> = vec![(root, 0, own(root))];
+        on_stack.insert(root, 0);
+        while let Some((id, next, reach)) = stack.last_mut() {
+            let kids = children(p.requirements.get(*id));
+            let Some(child) = kids.get(*next).map(Id::as_str) else {
+                let (id, reach) = (*id, *reach);
+                stack.pop();
+                on_stack.remove(id);
+                done.insert(id, reach);
+                if let Some((_, _, parent)) = stack.last_mut() {
+                    parent.add_child(&reach);
                 }
+                continue;
+            };
+            *next += 1;
+            if let Some(pos) = on_stack.get(child) {
+                let mut cyc: Vec<String> = stack[*pos..].iter().map(|s| s.0.to_owned()).collect();
+                cyc.push(child.to_owned());
+                return Shape::Cycle(cyc);
+            }
+            if let Some(r) = done.get(child) {
+                reach.add_child(r);
+            } else if p.requirements.contains_key(child) {
+                on_stack.insert(child, stack.len());
+                stack.push((child, 0, own(child)));
             }
         }
-        stack.pop();
-        None
     }
-    let mut done = BTreeSet::new();
-    p.requirements
+    Shape::Acyclic(done)
+}
+
+/// Requirements nested deeper than [`MAX_REQUIREMENT_DEPTH`], and tiers that require holding a
+/// tier that is not lower (so that evaluating tiers lowest first always finds the prerequisite
+/// decided). A cycle is reported instead when there is one.
+fn check_requirement_shape(c: &mut Ctx, p: &Program) {
+    let root = DocPath::root();
+    let reach = match requirement_shape(p) {
+        Shape::Cycle(cycle) => {
+            let d = c.error(
+                "requirement-cycle",
+                root.key("requirements").key(cycle[0].as_str()),
+                format!(
+                    "requirements refer to each other in a cycle: {}",
+                    cycle.join(" → ")
+                ),
+            );
+            Ctx::hint(d, "a requirement cannot depend on itself");
+            return;
+        }
+        Shape::Acyclic(reach) => reach,
+    };
+    // The deepest first (ties: the first id), one error for the whole structure.
+    let deepest = p
+        .requirements
         .keys()
-        .find_map(|id| visit(p, id.as_str(), &mut Vec::new(), &mut done))
+        .filter_map(|id| reach.get(id.as_str()).map(|r| (id, r.depth)))
+        .fold(None, |best: Option<(&Id, usize)>, (id, d)| match best {
+            Some((_, bd)) if bd >= d => best,
+            _ => Some((id, d)),
+        });
+    let too_deep = deepest.filter(|(_, d)| *d > MAX_REQUIREMENT_DEPTH);
+    if let Some((id, depth)) = too_deep {
+        let d = c.error(
+            "requirement-too-deep",
+            root.key("requirements").key(id.as_str()),
+            format!(
+                "requirement `{id}` nests requirements {depth} levels deep; at most {MAX_REQUIREMENT_DEPTH} levels are allowed"
+            ),
+        );
+        Ctx::hint(d, "flatten the all_of/any_of chain");
+    }
+    let largest = p
+        .requirements
+        .keys()
+        .filter_map(|id| reach.get(id.as_str()).map(|r| (id, r.size)))
+        .fold(None, |best: Option<(&Id, u64)>, (id, n)| match best {
+            Some((_, bn)) if bn >= n => best,
+            _ => Some((id, n)),
+        });
+    // A chain too deep is also large; one error says it.
+    if let Some((id, n)) =
+        largest.filter(|(_, n)| too_deep.is_none() && *n > MAX_REQUIREMENT_CHECKS)
+    {
+        let d = c.error(
+            "requirement-too-large",
+            root.key("requirements").key(id.as_str()),
+            format!(
+                "requirement `{id}` expands to {n} checks (combinations repeat what they share); at most {MAX_REQUIREMENT_CHECKS} are allowed"
+            ),
+        );
+        Ctx::hint(
+            d,
+            "combine fewer requirements, or share them at fewer levels",
+        );
+    }
+    let held = |list: &[Id]| {
+        list.iter()
+            .filter_map(|r| reach.get(r.as_str()).and_then(|x| x.held))
+            .max()
+    };
+    for (i, l) in p.levels.iter().enumerate() {
+        let (Some(own), Some(h)) = (p.tier_rank(l.tier.as_str()), held(&l.requires)) else {
+            continue;
+        };
+        if h >= own {
+            let d = c.error(
+                "tier-order",
+                root.key("levels").index(i).key("requires"),
+                format!(
+                    "tier `{}` requires holding tier `{}`, which is not lower",
+                    l.tier, p.tiers[h].id
+                ),
+            );
+            Ctx::hint(
+                d,
+                "a tier can require holding only a tier listed before it in `tiers`",
+            );
+        }
+    }
+    if let Some(h) = held(&p.membership.requires) {
+        let d = c.error(
+            "tier-order",
+            root.key("membership").key("requires"),
+            format!(
+                "membership requires holding tier `{}`, but holding a tier includes the membership requirements",
+                p.tiers[h].id
+            ),
+        );
+        Ctx::hint(
+            d,
+            "require the tier in the levels, partner types or statuses instead",
+        );
+    }
 }
 
 fn check_grants(c: &mut Ctx, p: &Program, grants: &Grants, at: DocPath) {
