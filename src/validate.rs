@@ -1154,11 +1154,13 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
     }
     for members in groups.values().filter(|m| m.len() > 1) {
         for &i in members {
-            let others: Vec<String> = members
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| partners[j].path.clone())
-                .collect();
+            let others = named_list(
+                members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| partners[j].path.as_str()),
+                members.len() - 1,
+            );
             let f = &mut partners[i];
             let id = f
                 .record
@@ -1169,7 +1171,7 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
             let d = Diagnostic::error(
                 "duplicate-id",
                 &f.path,
-                format!("partner id `{id}` is also used by {}", others.join(", ")),
+                format!("partner id `{id}` is also used by {others}"),
             )
             .with_path(&path)
             .with_hint("ids are compared case-insensitively; choose another id");
@@ -1187,19 +1189,103 @@ pub const CROSS_FILE_CODES: [&str; 3] = [
     "restricted-access-overlap",
 ];
 
+/// One partner's access grant for a customer, for the cross-record rules.
+struct Grant<'a> {
+    file: usize,
+    index: usize,
+    partner: &'a str,
+    access: AccessLevel,
+    products: &'a [Id],
+}
+
+/// A located finding of a cross-record rule: file index, path, code, message, hint.
+type Finding = (usize, DocPath, &'static str, String, String);
+
+/// Partners named in full in a message; the rest are counted, so that a thousand partners
+/// sharing an id or a customer make a thousand messages of bounded length, not a million names.
+const NAMED_PARTNERS: usize = 5;
+
+/// The `total` items of which `items` yields at least the first [`NAMED_PARTNERS`] + 1: "a, b,
+/// c" — or "a, b, c, d, e and 7 more" when there are more than that.
+fn named_list<'s>(items: impl Iterator<Item = &'s str>, total: usize) -> String {
+    if total <= NAMED_PARTNERS + 1 {
+        return items.take(total).collect::<Vec<_>>().join(", ");
+    }
+    let named: Vec<&str> = items.take(NAMED_PARTNERS).collect();
+    format!("{} and {} more", named.join(", "), total - NAMED_PARTNERS)
+}
+
+/// Restricted grants of one customer that share a product with another partner's: one finding
+/// per grant, product and other partner, for up to [`NAMED_PARTNERS`] + 1 other partners, else
+/// the first [`NAMED_PARTNERS`] and one counting the rest. Grouped by product, so the work is
+/// linear in the grants rather than in their pairs.
+fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
+    let mut by_product: BTreeMap<&Id, Vec<&Grant>> = BTreeMap::new();
+    for g in grants
+        .iter()
+        .filter(|g| g.access == AccessLevel::Restricted)
+    {
+        for prod in g.products {
+            let holders = by_product.entry(prod).or_default();
+            // A product listed twice in one grant counts once.
+            if !holders.last().is_some_and(|h| std::ptr::eq(*h, g)) {
+                holders.push(g);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let hint = "several restricted partners of one customer must manage different products";
+    for (prod, holders) in by_product {
+        // Distinct partners in grant order; every holder's partner is among them.
+        let mut seen = BTreeSet::new();
+        let partners: Vec<&str> = holders
+            .iter()
+            .map(|h| h.partner)
+            .filter(|p| seen.insert(*p))
+            .collect();
+        let total = partners.len() - 1;
+        if total == 0 {
+            continue;
+        }
+        let counted = total > NAMED_PARTNERS + 1;
+        let shown = if counted { NAMED_PARTNERS } else { total };
+        for g in &holders {
+            let j = g.products.iter().position(|x| x == prod).unwrap_or(0);
+            let at = DocPath::root()
+                .key("access_grants")
+                .index(g.index)
+                .key("products")
+                .index(j);
+            let others = partners.iter().filter(|p| **p != g.partner).take(shown);
+            for other in others {
+                found.push((
+                    g.file,
+                    at.clone(),
+                    "restricted-access-overlap",
+                    format!("customer `{customer}` also gives `{other}` restricted access to product `{prod}`"),
+                    hint.into(),
+                ));
+            }
+            if counted {
+                found.push((
+                    g.file,
+                    at,
+                    "restricted-access-overlap",
+                    format!("customer `{customer}` also gives {} more partners restricted access to product `{prod}`", total - NAMED_PARTNERS),
+                    hint.into(),
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// The cross-record rules of customer access: at most one partner with full access per customer;
 /// restricted partners of one customer manage different products.
 fn check_access_grants(
     partners: &mut [Loaded<Partner>],
     programs: &BTreeMap<String, Vec<Program>>,
 ) {
-    struct Grant<'a> {
-        file: usize,
-        index: usize,
-        partner: &'a str,
-        access: AccessLevel,
-        products: &'a [Id],
-    }
     let mut by_customer: BTreeMap<(&str, &str), Vec<Grant<'_>>> = BTreeMap::new();
     for (fi, f) in partners.iter().enumerate() {
         let Some(p) = &f.record else { continue };
@@ -1216,7 +1302,7 @@ fn check_access_grants(
                 });
         }
     }
-    let mut found: Vec<(usize, DocPath, &'static str, String, String)> = Vec::new();
+    let mut found: Vec<Finding> = Vec::new();
     for ((program, customer), grants) in &by_customer {
         let Some(rules) = programs
             .get(*program)
@@ -1231,43 +1317,20 @@ fn check_access_grants(
                 .filter(|g| g.access == AccessLevel::Full)
                 .collect();
             if full.len() > 1 {
-                let names: Vec<&str> = full.iter().map(|g| g.partner).collect();
+                let names = named_list(full.iter().map(|g| g.partner), full.len());
                 for g in &full {
                     found.push((
                         g.file,
                         DocPath::root().key("access_grants").index(g.index).key("access"),
                         "full-access-conflict",
-                        format!("customer `{customer}` grants full access to {} partners ({}); only one is allowed", full.len(), names.join(", ")),
+                        format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", full.len()),
                         "a customer can give full access to one partner only; make the others restricted".into(),
                     ));
                 }
             }
         }
         if rules.restricted_distinct_products {
-            let restricted: Vec<&Grant> = grants
-                .iter()
-                .filter(|g| g.access == AccessLevel::Restricted)
-                .collect();
-            for (i, a) in restricted.iter().enumerate() {
-                for b in restricted
-                    .iter()
-                    .skip(i + 1)
-                    .filter(|b| b.partner != a.partner)
-                {
-                    for prod in a.products.iter().filter(|x| b.products.contains(x)) {
-                        for (g, other) in [(a, b), (b, a)] {
-                            let j = g.products.iter().position(|x| x == prod).unwrap_or(0);
-                            found.push((
-                                g.file,
-                                DocPath::root().key("access_grants").index(g.index).key("products").index(j),
-                                "restricted-access-overlap",
-                                format!("customer `{customer}` also gives `{}` restricted access to product `{prod}`", other.partner),
-                                "several restricted partners of one customer must manage different products".into(),
-                            ));
-                        }
-                    }
-                }
-            }
+            found.extend(restricted_overlaps(customer, grants));
         }
     }
     for (file, path, code, message, hint) in found {

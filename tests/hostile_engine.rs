@@ -562,3 +562,89 @@ fn a_bare_repository_needs_a_revision() {
         "{empty:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cross-file rules over thousands of files
+
+const RESELLER_PROGRAM: &str = r#"api_version = "partnerctl/v1"
+kind = "Program"
+id = "rs"
+name = "Reseller test program"
+vendor = "Test SA"
+effective_from = 2024-01-01
+currencies = ["CHF"]
+
+[review]
+cadence = "continuous"
+
+[product_lines]
+mail = "Mail"
+
+[access]
+levels = ["restricted", "full"]
+payment_means = ["customer", "partner"]
+full_access_exclusive = true
+restricted_distinct_products = true
+"#;
+
+/// A reseller whose file is `partners/{file}.toml` but whose id is `id`. Line 17 holds
+/// `products = ["mail"]`, line 16 `access = …`.
+fn reseller(file_id: &str, id: &str, access: &str) -> SourceFile {
+    let text = format!(
+        "api_version = \"partnerctl/v1\"\nkind = \"Partner\"\nid = \"{id}\"\nlegal_name = \"{id} SA\"\n\n[profile]\ndisplay_name = \"{id}\"\ncountry = \"CH\"\n\n[[memberships]]\nprogram = \"rs\"\n\n[[access_grants]]\nprogram = \"rs\"\ncustomer = \"cust\"\naccess = \"{access}\"\nproducts = [\"mail\"]\n"
+    );
+    file(&format!("partners/{file_id}.toml"), &text)
+}
+
+#[test]
+fn thousands_of_partners_on_one_customer_get_bounded_messages() {
+    const N: usize = 2000;
+    let mut files = vec![file("programs/rs.toml", RESELLER_PROGRAM)];
+    files.extend((0..N).map(|i| {
+        let id = format!("r{i:04}");
+        reseller(&id, &id, "restricted")
+    }));
+    let ds = dataset(files);
+    let first = &ds.partners[0];
+    let messages: Vec<(String, usize, usize)> = first
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let s = d.start.expect("located");
+            (d.message.clone(), s.line, s.column)
+        })
+        .collect();
+    // Five partners named, the other 1,994 counted; all at `"mail"` in `products = ["mail"]`.
+    let mut want: Vec<(String, usize, usize)> = (1..=5)
+        .map(|i| {
+            (
+                format!("customer `cust` also gives `r{i:04}` restricted access to product `mail`"),
+                17,
+                13,
+            )
+        })
+        .collect();
+    want.push((
+        "customer `cust` also gives 1994 more partners restricted access to product `mail`".into(),
+        17,
+        13,
+    ));
+    assert_eq!(messages, want);
+    let total: usize = ds.partners.iter().map(|f| f.diagnostics.len()).sum();
+    assert_eq!(total, 6 * N);
+}
+
+#[test]
+fn thousands_of_files_with_one_id_get_bounded_messages() {
+    const N: usize = 2000;
+    let mut files = vec![file("programs/rs.toml", RESELLER_PROGRAM)];
+    files.extend((0..N).map(|i| reseller(&format!("f{i:04}"), "same", "full")));
+    let ds = dataset(files);
+    let first: Vec<&str> = ds.partners[0]
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(first.contains(&"customer `cust` grants full access to 2000 partners (same, same, same, same, same and 1995 more); only one is allowed"), "{first:?}");
+    assert!(first.contains(&"partner id `same` is also used by partners/f0001.toml, partners/f0002.toml, partners/f0003.toml, partners/f0004.toml, partners/f0005.toml and 1994 more"), "{first:?}");
+}
