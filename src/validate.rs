@@ -375,6 +375,8 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         root.key("membership").key("grants"),
     );
     let mut level_keys: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    // The first track-specific level of each tier (a level for every track overlaps it).
+    let mut first_specific: HashMap<&str, usize> = HashMap::new();
     for (i, l) in p.levels.iter().enumerate() {
         let lp = root.key("levels").index(i);
         if !tiers.contains(l.tier.as_str()) {
@@ -398,12 +400,10 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             _ => {}
         }
         let key = (l.track.as_ref().map(Id::as_str), l.tier.as_str());
-        let overlaps = level_keys.get(&key).copied().or_else(|| {
+        let overlaps = level_keys.get(&key).copied().or_else(|| match key.0 {
             // A level for every track overlaps any track-specific level of the same tier.
-            level_keys
-                .iter()
-                .find(|((tr, ti), _)| *ti == l.tier.as_str() && (tr.is_none() != key.0.is_none()))
-                .map(|(_, i)| *i)
+            None => first_specific.get(l.tier.as_str()).copied(),
+            Some(_) => level_keys.get(&(None, l.tier.as_str())).copied(),
         });
         if let Some(prev) = overlaps {
             let d = c.error(
@@ -417,6 +417,9 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             Ctx::hint(d, "each tier may have one level per track");
         } else {
             level_keys.insert(key, i);
+            if key.0.is_some() {
+                first_specific.entry(l.tier.as_str()).or_insert(i);
+            }
         }
         check_requires(&mut c, &l.requires, lp.key("requires"));
         check_grants(&mut c, p, &l.grants, lp.key("grants"));
@@ -426,11 +429,15 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
     } else {
         p.tracks.iter().map(|t| Some(t.id.as_str())).collect()
     };
+    let levels: BTreeSet<(&str, Option<&str>)> = p
+        .levels
+        .iter()
+        .map(|l| (l.tier.as_str(), l.track.as_ref().map(Id::as_str)))
+        .collect();
     for (i, t) in p.tiers.iter().enumerate() {
         for tr in &track_ids {
-            let defined = p.levels.iter().any(|l| {
-                l.tier == t.id && (l.track.is_none() || l.track.as_ref().map(Id::as_str) == *tr)
-            });
+            let tier = t.id.as_str();
+            let defined = levels.contains(&(tier, None)) || levels.contains(&(tier, *tr));
             if !defined {
                 let what = tr.map_or(String::new(), |tr| format!(" in track `{tr}`"));
                 let d = c.error(
