@@ -648,3 +648,52 @@ fn thousands_of_files_with_one_id_get_bounded_messages() {
     assert!(first.contains(&"customer `cust` grants full access to 2000 partners (same, same, same, same, same and 1995 more); only one is allowed"), "{first:?}");
     assert!(first.contains(&"partner id `same` is also used by partners/f0001.toml, partners/f0002.toml, partners/f0003.toml, partners/f0004.toml, partners/f0005.toml and 1994 more"), "{first:?}");
 }
+
+#[test]
+fn files_of_tens_of_thousands_of_changed_lines_are_not_diffed_line_by_line() {
+    // Comment lines: the files are valid TOML with few findings (thousands of unknown keys would
+    // make thousands of located errors, each re-parsing the file: a separate, known problem).
+    let lines =
+        |prefix: &str| -> String { (0..40_000).map(|i| format!("# {prefix}{i}\n")).collect() };
+    let (a, b) = (lines("a"), lines("b"));
+    let base = dataset(vec![
+        file("programs/x.toml", &a),
+        file("partners/old.toml", &a),
+    ]);
+    let head = dataset(vec![
+        file("programs/x.toml", &b),
+        file("partners/new.toml", &b),
+    ]);
+    let report = diff::diff(
+        &base,
+        &head,
+        "base",
+        "head",
+        &DiffOptions {
+            as_of: as_of(),
+            show_confidential: true,
+            horizon_months: 0,
+        },
+    );
+    // No line in common: not a rename.
+    assert_eq!(
+        report.partners,
+        vec![
+            PartnerEvent::Added {
+                partner: "new".into()
+            },
+            PartnerEvent::Removed {
+                partner: "old".into()
+            },
+        ]
+    );
+    let program = report
+        .files
+        .iter()
+        .find(|f| f.path == "programs/x.toml")
+        .unwrap();
+    assert_eq!(
+        program.text_diff.as_deref(),
+        Some("text diff of programs/x.toml omitted: 40000 and 40000 lines, more than 10000 together\n")
+    );
+}
