@@ -1108,18 +1108,7 @@ fn field_changes(
     out
 }
 
-/// Lines (both sides together) up to which files are diffed line by line. The diff is quadratic
-/// in the worst case (10,000 lines: about 10^8 steps); real partner and program files have a few
-/// hundred lines, and a 1 MiB file of 40,000 changed lines would take minutes.
-const TEXT_DIFF_MAX_LINES: usize = 10_000;
-
 fn text_diff(a: &str, b: &str, from: &str, to: &str) -> String {
-    let (n, m) = (a.lines().count(), b.lines().count());
-    if n + m > TEXT_DIFF_MAX_LINES {
-        return format!(
-            "text diff of {from} omitted: {n} and {m} lines, more than {TEXT_DIFF_MAX_LINES} together\n"
-        );
-    }
     similar::TextDiff::from_lines(a, b)
         .unified_diff()
         .context_radius(3)
@@ -1309,8 +1298,7 @@ fn detect_renames<'p, 't>(
 
 /// How similar two texts are by lines, 0 to 1: twice the lines the line diff keeps over all
 /// lines. The lines both texts hold (as multisets) bound it from above and cost one pass, so
-/// clearly different texts skip the diff; texts too long to diff ([`TEXT_DIFF_MAX_LINES`]) are
-/// judged by that bound alone.
+/// clearly different texts skip the diff.
 fn similarity(a: &str, b: &str) -> f32 {
     let mut counts: HashMap<&str, isize> = HashMap::new();
     for l in a.lines() {
@@ -1331,7 +1319,7 @@ fn similarity(a: &str, b: &str) -> f32 {
     } else {
         2.0 * common as f32 / total as f32
     };
-    if bound < 0.6 || total > TEXT_DIFF_MAX_LINES {
+    if bound < 0.6 {
         return bound;
     }
     similar::TextDiff::from_lines(a, b).ratio()
