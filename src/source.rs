@@ -103,6 +103,51 @@ impl Repo {
         }
     }
 
+    /// Fail unless `side` has a `partners/` or `programs/` directory: anywhere else, "no files,
+    /// all valid" would be a wrong answer to a wrong directory (or a bare repository, which has
+    /// no working tree to read).
+    pub fn require_data_dirs(&self, side: &Side) -> Result<(), SourceError> {
+        let found = match side {
+            Side::WorkTree => {
+                if self.git.as_ref().is_some_and(|g| g.workdir().is_none()) {
+                    return Err(SourceError(format!(
+                        "{} is a bare git repository: it has no working tree to read; name a revision with --rev",
+                        self.root.display()
+                    )));
+                }
+                DATA_DIRS
+                    .iter()
+                    .any(|d| std::fs::symlink_metadata(self.root.join(d)).is_ok())
+            }
+            Side::Rev(rev) => {
+                let git = self.git()?;
+                let tree = git
+                    .find_commit(self.resolve(rev)?)
+                    .and_then(|c| c.tree())
+                    .map_err(|e| SourceError(format!("reading the tree of {rev:?}: {e}")))?;
+                let mut found = false;
+                for d in DATA_DIRS {
+                    let entry = tree
+                        .lookup_entry_by_path(d)
+                        .map_err(|e| SourceError(format!("reading {rev:?}: {e}")))?;
+                    found |= entry.is_some();
+                }
+                found
+            }
+        };
+        if found {
+            return Ok(());
+        }
+        let at = match side {
+            Side::WorkTree => String::new(),
+            Side::Rev(rev) => format!(" at revision {rev:?}"),
+        };
+        Err(SourceError(format!(
+            "not a partner repository: no partners/ or programs/ in {}{at} (use --repo DIR, or create partners/ and programs/)",
+            self.root.display()
+        )))
+    }
+
     /// The git repository, or an error saying there is none.
     pub fn git(&self) -> Result<&gix::Repository, SourceError> {
         self.git.as_ref().ok_or_else(|| {
@@ -180,17 +225,23 @@ impl Repo {
             .map(|f| (f.path.as_str(), f.blob_id.as_str()))
             .collect();
         let bytes = self.read_each(&jobs, |_, bytes| bytes)?;
-        for (f, bytes) in todo.into_iter().zip(bytes) {
-            f.bytes = bytes;
-        }
         // Lazy listings did not check sizes: an oversized file becomes a problem, as it would
         // have been when read eagerly.
-        let (big, ok): (Vec<SourceFile>, Vec<SourceFile>) = std::mem::take(&mut snap.files)
-            .into_iter()
-            .partition(|f| f.bytes.len() as u64 > MAX_FILE_BYTES);
-        snap.files = ok;
-        snap.problems
-            .extend(big.iter().map(|f| too_large(&f.path, f.bytes.len() as u64)));
+        let mut big: HashMap<String, u64> = HashMap::new();
+        for (f, bytes) in todo.into_iter().zip(bytes) {
+            match bytes {
+                Ok(bytes) if bytes.len() as u64 <= MAX_FILE_BYTES => f.bytes = bytes,
+                Ok(bytes) => drop(big.insert(f.path.clone(), bytes.len() as u64)),
+                Err(size) => drop(big.insert(f.path.clone(), size)),
+            }
+        }
+        if !big.is_empty() {
+            snap.files.retain(|f| !big.contains_key(&f.path));
+            let mut big: Vec<(String, u64)> = big.into_iter().collect();
+            big.sort();
+            snap.problems
+                .extend(big.iter().map(|(path, len)| too_large(path, *len)));
+        }
         Ok(())
     }
 
@@ -221,22 +272,24 @@ impl Repo {
         hits.extend(
             jobs.iter()
                 .zip(found)
-                .filter(|(_, hit)| *hit)
+                // An oversized file is not data: `fill` reports it.
+                .filter(|(_, hit)| *hit == Ok(true))
                 .map(|((path, _), _)| (*path).to_owned()),
         );
         hits.sort();
         Ok(hits)
     }
 
-    /// Read each `(path, blob id)` and map its bytes with `f`, in parallel, keeping the order.
-    /// Unchanged working-tree files are plain reads, cheaper than inflating (and undeltifying)
-    /// git objects; any doubt sends a file to the object database instead. On failure the first
-    /// failing file in order is reported, as a serial loop would.
+    /// Read each `(path, blob id)` and map its bytes with `f`, in parallel, keeping the order;
+    /// `Err(size)` for a blob larger than [`MAX_FILE_BYTES`], whose size is taken from the object
+    /// header so that it is never inflated. Unchanged working-tree files are plain reads, cheaper
+    /// than inflating (and undeltifying) git objects; any doubt sends a file to the object database
+    /// instead. On failure the first failing file in order is reported, as a serial loop would.
     fn read_each<O: Send>(
         &self,
         jobs: &[(&str, &str)],
         f: impl Fn(&str, Vec<u8>) -> O + Sync,
-    ) -> Result<Vec<O>, SourceError> {
+    ) -> Result<Vec<Result<O, u64>>, SourceError> {
         let from_disk: Vec<Option<O>> = {
             let unchanged = self
                 .unchanged
@@ -265,16 +318,19 @@ impl Repo {
         let read = self.par_map_git(from_git, None, |git, (path, blob_id)| {
             let id = gix::ObjectId::from_hex(blob_id.as_bytes())
                 .map_err(|e| SourceError(format!("{path}: {e}")))?;
-            let mut blob = git
-                .find_blob(id)
-                .map_err(|e| SourceError(format!("reading {path}: {e}")))?;
-            Ok(f(path, exact(blob.take_data())))
+            let fail = |e: &dyn std::fmt::Display| SourceError(format!("reading {path}: {e}"));
+            let size = git.find_header(id).map_err(|e| fail(&e))?.size();
+            if size > MAX_FILE_BYTES {
+                return Ok(Err(size));
+            }
+            let mut blob = git.find_blob(id).map_err(|e| fail(&e))?;
+            Ok(Ok(f(path, exact(blob.take_data()))))
         })?;
         let mut read = read.into_iter();
         from_disk
             .into_iter()
             .map(|disk| match disk {
-                Some(out) => Ok(out),
+                Some(out) => Ok(Ok(out)),
                 None => read.next().expect("one result per object read"),
             })
             .collect()

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, DocPath};
+use crate::evaluate::{MAX_REQUIREMENT_CHECKS, MAX_REQUIREMENT_DEPTH};
 use crate::load::{self, Loaded};
 use crate::model::partner::{AccessLevel, Partner};
 use crate::model::program::{EntitlementKind, GrantValue, Grants, Measure, Program, Requirement};
@@ -310,8 +311,8 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 at_least,
                 ..
             } => {
-                let max: u32 = components.iter().map(|c| c.max).sum();
-                if *at_least > max {
+                let max: u64 = components.iter().map(|c| u64::from(c.max)).sum();
+                if u64::from(*at_least) > max {
                     c.error(
                         "unreachable-threshold",
                         rp.key("at_least"),
@@ -353,17 +354,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             _ => {}
         }
     }
-    if let Some(cycle) = requirement_cycle(p) {
-        let d = c.error(
-            "requirement-cycle",
-            root.key("requirements").key(cycle[0].as_str()),
-            format!(
-                "requirements refer to each other in a cycle: {}",
-                cycle.join(" → ")
-            ),
-        );
-        Ctx::hint(d, "a requirement cannot depend on itself");
-    }
+    check_requirement_shape(&mut c, p);
 
     // Holders: levels, types, statuses, membership.
     let check_requires = |c: &mut Ctx, list: &[Id], at: DocPath| {
@@ -390,6 +381,8 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         root.key("membership").key("grants"),
     );
     let mut level_keys: HashMap<(Option<&str>, &str), usize> = HashMap::new();
+    // The first track-specific level of each tier (a level for every track overlaps it).
+    let mut first_specific: HashMap<&str, usize> = HashMap::new();
     for (i, l) in p.levels.iter().enumerate() {
         let lp = root.key("levels").index(i);
         if !tiers.contains(l.tier.as_str()) {
@@ -413,12 +406,10 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             _ => {}
         }
         let key = (l.track.as_ref().map(Id::as_str), l.tier.as_str());
-        let overlaps = level_keys.get(&key).copied().or_else(|| {
+        let overlaps = level_keys.get(&key).copied().or_else(|| match key.0 {
             // A level for every track overlaps any track-specific level of the same tier.
-            level_keys
-                .iter()
-                .find(|((tr, ti), _)| *ti == l.tier.as_str() && (tr.is_none() != key.0.is_none()))
-                .map(|(_, i)| *i)
+            None => first_specific.get(l.tier.as_str()).copied(),
+            Some(_) => level_keys.get(&(None, l.tier.as_str())).copied(),
         });
         if let Some(prev) = overlaps {
             let d = c.error(
@@ -432,6 +423,9 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             Ctx::hint(d, "each tier may have one level per track");
         } else {
             level_keys.insert(key, i);
+            if key.0.is_some() {
+                first_specific.entry(l.tier.as_str()).or_insert(i);
+            }
         }
         check_requires(&mut c, &l.requires, lp.key("requires"));
         check_grants(&mut c, p, &l.grants, lp.key("grants"));
@@ -441,11 +435,15 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
     } else {
         p.tracks.iter().map(|t| Some(t.id.as_str())).collect()
     };
+    let levels: BTreeSet<(&str, Option<&str>)> = p
+        .levels
+        .iter()
+        .map(|l| (l.tier.as_str(), l.track.as_ref().map(Id::as_str)))
+        .collect();
     for (i, t) in p.tiers.iter().enumerate() {
         for tr in &track_ids {
-            let defined = p.levels.iter().any(|l| {
-                l.tier == t.id && (l.track.is_none() || l.track.as_ref().map(Id::as_str) == *tr)
-            });
+            let tier = t.id.as_str();
+            let defined = levels.contains(&(tier, None)) || levels.contains(&(tier, *tr));
             if !defined {
                 let what = tr.map_or(String::new(), |tr| format!(" in track `{tr}`"));
                 let d = c.error(
@@ -508,42 +506,201 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
     c.out
 }
 
-fn requirement_cycle(p: &Program) -> Option<Vec<String>> {
-    fn children(r: &Requirement) -> &[Id] {
+/// What the walk over the requirement graph found: a cycle, or else each requirement's nesting
+/// depth and the highest-ranked tier it (transitively) requires holding.
+enum Shape<'p> {
+    Cycle(Vec<String>),
+    Acyclic(HashMap<&'p str, Reach>),
+}
+
+/// One requirement's reach: how many levels of combinations it nests (a leaf is 1), how many
+/// results its evaluation builds (shared parts count each time they are used, as the trace
+/// repeats them), and the rank of the highest tier a `holds_tier` below it names.
+#[derive(Clone, Copy, Default)]
+struct Reach {
+    depth: usize,
+    size: u64,
+    held: Option<usize>,
+}
+
+impl Reach {
+    fn add_child(&mut self, child: &Reach) {
+        self.depth = self.depth.max(child.depth + 1);
+        self.size = self.size.saturating_add(child.size);
+        self.held = self.held.max(child.held);
+    }
+}
+
+/// Walk the requirement graph depth-first with an explicit stack (data decides the depth, so the
+/// call stack must not), in the order the recursive walk used: requirement ids sorted, children in
+/// order. Linear in requirements and references.
+fn requirement_shape(p: &Program) -> Shape<'_> {
+    fn children(r: Option<&Requirement>) -> &[Id] {
         match r {
-            Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. } => of,
+            Some(Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. }) => of,
             _ => &[],
         }
     }
-    fn visit<'a>(
-        p: &'a Program,
-        id: &'a str,
-        stack: &mut Vec<&'a str>,
-        done: &mut BTreeSet<&'a str>,
-    ) -> Option<Vec<String>> {
-        if let Some(pos) = stack.iter().position(|s| *s == id) {
-            let mut cyc: Vec<String> = stack[pos..].iter().map(|s| s.to_string()).collect();
-            cyc.push(id.to_owned());
-            return Some(cyc);
+    let ranks: HashMap<&str, usize> = p
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .rev()
+        .collect();
+    let own = |id: &str| match p.requirements.get(id) {
+        Some(Requirement::HoldsTier { tier, .. }) => Reach {
+            depth: 1,
+            size: 1,
+            held: ranks.get(tier.as_str()).copied(),
+        },
+        _ => Reach {
+            depth: 1,
+            size: 1,
+            held: None,
+        },
+    };
+    let mut done: HashMap<&str, Reach> = HashMap::new();
+    let mut on_stack: HashMap<&str, usize> = HashMap::new();
+    for root in p.requirements.keys() {
+        let root = root.as_str();
+        if done.contains_key(root) {
+            continue;
         }
-        if !done.insert(id) {
-            return None;
-        }
-        stack.push(id);
-        if let Some(r) = p.requirements.get(id) {
-            for ch in children(r) {
-                if let Some(c) = visit(p, ch.as_str(), stack, done) {
-                    return Some(c);
+        // (requirement, index of the next child to visit, reach so far)
+        let mut stack: Vec<(&str, usize, Reach)> = vec![(root, 0, own(root))];
+        on_stack.insert(root, 0);
+        while let Some((id, next, reach)) = stack.last_mut() {
+            let kids = children(p.requirements.get(*id));
+            let Some(child) = kids.get(*next).map(Id::as_str) else {
+                let (id, reach) = (*id, *reach);
+                stack.pop();
+                on_stack.remove(id);
+                done.insert(id, reach);
+                if let Some((_, _, parent)) = stack.last_mut() {
+                    parent.add_child(&reach);
                 }
+                continue;
+            };
+            *next += 1;
+            if let Some(pos) = on_stack.get(child) {
+                let mut cyc: Vec<String> = stack[*pos..].iter().map(|s| s.0.to_owned()).collect();
+                cyc.push(child.to_owned());
+                return Shape::Cycle(cyc);
+            }
+            if let Some(r) = done.get(child) {
+                reach.add_child(r);
+            } else if p.requirements.contains_key(child) {
+                on_stack.insert(child, stack.len());
+                stack.push((child, 0, own(child)));
             }
         }
-        stack.pop();
-        None
     }
-    let mut done = BTreeSet::new();
-    p.requirements
+    Shape::Acyclic(done)
+}
+
+/// Requirements nested deeper than [`MAX_REQUIREMENT_DEPTH`], and tiers that require holding a
+/// tier that is not lower (so that evaluating tiers lowest first always finds the prerequisite
+/// decided). A cycle is reported instead when there is one.
+fn check_requirement_shape(c: &mut Ctx, p: &Program) {
+    let root = DocPath::root();
+    let reach = match requirement_shape(p) {
+        Shape::Cycle(cycle) => {
+            let d = c.error(
+                "requirement-cycle",
+                root.key("requirements").key(cycle[0].as_str()),
+                format!(
+                    "requirements refer to each other in a cycle: {}",
+                    cycle.join(" → ")
+                ),
+            );
+            Ctx::hint(d, "a requirement cannot depend on itself");
+            return;
+        }
+        Shape::Acyclic(reach) => reach,
+    };
+    // The deepest first (ties: the first id), one error for the whole structure.
+    let deepest = p
+        .requirements
         .keys()
-        .find_map(|id| visit(p, id.as_str(), &mut Vec::new(), &mut done))
+        .filter_map(|id| reach.get(id.as_str()).map(|r| (id, r.depth)))
+        .fold(None, |best: Option<(&Id, usize)>, (id, d)| match best {
+            Some((_, bd)) if bd >= d => best,
+            _ => Some((id, d)),
+        });
+    let too_deep = deepest.filter(|(_, d)| *d > MAX_REQUIREMENT_DEPTH);
+    if let Some((id, depth)) = too_deep {
+        let d = c.error(
+            "requirement-too-deep",
+            root.key("requirements").key(id.as_str()),
+            format!(
+                "requirement `{id}` nests requirements {depth} levels deep; at most {MAX_REQUIREMENT_DEPTH} levels are allowed"
+            ),
+        );
+        Ctx::hint(d, "flatten the all_of/any_of chain");
+    }
+    let largest = p
+        .requirements
+        .keys()
+        .filter_map(|id| reach.get(id.as_str()).map(|r| (id, r.size)))
+        .fold(None, |best: Option<(&Id, u64)>, (id, n)| match best {
+            Some((_, bn)) if bn >= n => best,
+            _ => Some((id, n)),
+        });
+    // A chain too deep is also large; one error says it.
+    if let Some((id, n)) =
+        largest.filter(|(_, n)| too_deep.is_none() && *n > MAX_REQUIREMENT_CHECKS)
+    {
+        let d = c.error(
+            "requirement-too-large",
+            root.key("requirements").key(id.as_str()),
+            format!(
+                "requirement `{id}` expands to {n} checks (combinations repeat what they share); at most {MAX_REQUIREMENT_CHECKS} are allowed"
+            ),
+        );
+        Ctx::hint(
+            d,
+            "combine fewer requirements, or share them at fewer levels",
+        );
+    }
+    let held = |list: &[Id]| {
+        list.iter()
+            .filter_map(|r| reach.get(r.as_str()).and_then(|x| x.held))
+            .max()
+    };
+    for (i, l) in p.levels.iter().enumerate() {
+        let (Some(own), Some(h)) = (p.tier_rank(l.tier.as_str()), held(&l.requires)) else {
+            continue;
+        };
+        if h >= own {
+            let d = c.error(
+                "tier-order",
+                root.key("levels").index(i).key("requires"),
+                format!(
+                    "tier `{}` requires holding tier `{}`, which is not lower",
+                    l.tier, p.tiers[h].id
+                ),
+            );
+            Ctx::hint(
+                d,
+                "a tier can require holding only a tier listed before it in `tiers`",
+            );
+        }
+    }
+    if let Some(h) = held(&p.membership.requires) {
+        let d = c.error(
+            "tier-order",
+            root.key("membership").key("requires"),
+            format!(
+                "membership requires holding tier `{}`, but holding a tier includes the membership requirements",
+                p.tiers[h].id
+            ),
+        );
+        Ctx::hint(
+            d,
+            "require the tier in the levels, partner types or statuses instead",
+        );
+    }
 }
 
 fn check_grants(c: &mut Ctx, p: &Program, grants: &Grants, at: DocPath) {
@@ -1010,11 +1167,13 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
     }
     for members in groups.values().filter(|m| m.len() > 1) {
         for &i in members {
-            let others: Vec<String> = members
-                .iter()
-                .filter(|&&j| j != i)
-                .map(|&j| partners[j].path.clone())
-                .collect();
+            let others = named_list(
+                members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| partners[j].path.as_str()),
+                members.len() - 1,
+            );
             let f = &mut partners[i];
             let id = f
                 .record
@@ -1025,7 +1184,7 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
             let d = Diagnostic::error(
                 "duplicate-id",
                 &f.path,
-                format!("partner id `{id}` is also used by {}", others.join(", ")),
+                format!("partner id `{id}` is also used by {others}"),
             )
             .with_path(&path)
             .with_hint("ids are compared case-insensitively; choose another id");
@@ -1043,19 +1202,103 @@ pub const CROSS_FILE_CODES: [&str; 3] = [
     "restricted-access-overlap",
 ];
 
+/// One partner's access grant for a customer, for the cross-record rules.
+struct Grant<'a> {
+    file: usize,
+    index: usize,
+    partner: &'a str,
+    access: AccessLevel,
+    products: &'a [Id],
+}
+
+/// A located finding of a cross-record rule: file index, path, code, message, hint.
+type Finding = (usize, DocPath, &'static str, String, String);
+
+/// Partners named in full in a message; the rest are counted, so that a thousand partners
+/// sharing an id or a customer make a thousand messages of bounded length, not a million names.
+const NAMED_PARTNERS: usize = 5;
+
+/// The `total` items of which `items` yields at least the first [`NAMED_PARTNERS`] + 1: "a, b,
+/// c" — or "a, b, c, d, e and 7 more" when there are more than that.
+fn named_list<'s>(items: impl Iterator<Item = &'s str>, total: usize) -> String {
+    if total <= NAMED_PARTNERS + 1 {
+        return items.take(total).collect::<Vec<_>>().join(", ");
+    }
+    let named: Vec<&str> = items.take(NAMED_PARTNERS).collect();
+    format!("{} and {} more", named.join(", "), total - NAMED_PARTNERS)
+}
+
+/// Restricted grants of one customer that share a product with another partner's: one finding
+/// per grant, product and other partner, for up to [`NAMED_PARTNERS`] + 1 other partners, else
+/// the first [`NAMED_PARTNERS`] and one counting the rest. Grouped by product, so the work is
+/// linear in the grants rather than in their pairs.
+fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
+    let mut by_product: BTreeMap<&Id, Vec<&Grant>> = BTreeMap::new();
+    for g in grants
+        .iter()
+        .filter(|g| g.access == AccessLevel::Restricted)
+    {
+        for prod in g.products {
+            let holders = by_product.entry(prod).or_default();
+            // A product listed twice in one grant counts once.
+            if !holders.last().is_some_and(|h| std::ptr::eq(*h, g)) {
+                holders.push(g);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    let hint = "several restricted partners of one customer must manage different products";
+    for (prod, holders) in by_product {
+        // Distinct partners in grant order; every holder's partner is among them.
+        let mut seen = BTreeSet::new();
+        let partners: Vec<&str> = holders
+            .iter()
+            .map(|h| h.partner)
+            .filter(|p| seen.insert(*p))
+            .collect();
+        let total = partners.len() - 1;
+        if total == 0 {
+            continue;
+        }
+        let counted = total > NAMED_PARTNERS + 1;
+        let shown = if counted { NAMED_PARTNERS } else { total };
+        for g in &holders {
+            let j = g.products.iter().position(|x| x == prod).unwrap_or(0);
+            let at = DocPath::root()
+                .key("access_grants")
+                .index(g.index)
+                .key("products")
+                .index(j);
+            let others = partners.iter().filter(|p| **p != g.partner).take(shown);
+            for other in others {
+                found.push((
+                    g.file,
+                    at.clone(),
+                    "restricted-access-overlap",
+                    format!("customer `{customer}` also gives `{other}` restricted access to product `{prod}`"),
+                    hint.into(),
+                ));
+            }
+            if counted {
+                found.push((
+                    g.file,
+                    at,
+                    "restricted-access-overlap",
+                    format!("customer `{customer}` also gives {} more partners restricted access to product `{prod}`", total - NAMED_PARTNERS),
+                    hint.into(),
+                ));
+            }
+        }
+    }
+    found
+}
+
 /// The cross-record rules of customer access: at most one partner with full access per customer;
 /// restricted partners of one customer manage different products.
 fn check_access_grants(
     partners: &mut [Loaded<Partner>],
     programs: &BTreeMap<String, Vec<Program>>,
 ) {
-    struct Grant<'a> {
-        file: usize,
-        index: usize,
-        partner: &'a str,
-        access: AccessLevel,
-        products: &'a [Id],
-    }
     let mut by_customer: BTreeMap<(&str, &str), Vec<Grant<'_>>> = BTreeMap::new();
     for (fi, f) in partners.iter().enumerate() {
         let Some(p) = &f.record else { continue };
@@ -1072,7 +1315,7 @@ fn check_access_grants(
                 });
         }
     }
-    let mut found: Vec<(usize, DocPath, &'static str, String, String)> = Vec::new();
+    let mut found: Vec<Finding> = Vec::new();
     for ((program, customer), grants) in &by_customer {
         let Some(rules) = programs
             .get(*program)
@@ -1087,43 +1330,20 @@ fn check_access_grants(
                 .filter(|g| g.access == AccessLevel::Full)
                 .collect();
             if full.len() > 1 {
-                let names: Vec<&str> = full.iter().map(|g| g.partner).collect();
+                let names = named_list(full.iter().map(|g| g.partner), full.len());
                 for g in &full {
                     found.push((
                         g.file,
                         DocPath::root().key("access_grants").index(g.index).key("access"),
                         "full-access-conflict",
-                        format!("customer `{customer}` grants full access to {} partners ({}); only one is allowed", full.len(), names.join(", ")),
+                        format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", full.len()),
                         "a customer can give full access to one partner only; make the others restricted".into(),
                     ));
                 }
             }
         }
         if rules.restricted_distinct_products {
-            let restricted: Vec<&Grant> = grants
-                .iter()
-                .filter(|g| g.access == AccessLevel::Restricted)
-                .collect();
-            for (i, a) in restricted.iter().enumerate() {
-                for b in restricted
-                    .iter()
-                    .skip(i + 1)
-                    .filter(|b| b.partner != a.partner)
-                {
-                    for prod in a.products.iter().filter(|x| b.products.contains(x)) {
-                        for (g, other) in [(a, b), (b, a)] {
-                            let j = g.products.iter().position(|x| x == prod).unwrap_or(0);
-                            found.push((
-                                g.file,
-                                DocPath::root().key("access_grants").index(g.index).key("products").index(j),
-                                "restricted-access-overlap",
-                                format!("customer `{customer}` also gives `{}` restricted access to product `{prod}`", other.partner),
-                                "several restricted partners of one customer must manage different products".into(),
-                            ));
-                        }
-                    }
-                }
-            }
+            found.extend(restricted_overlaps(customer, grants));
         }
     }
     for (file, path, code, message, hint) in found {

@@ -76,11 +76,13 @@ fn default_base(repo: &Repo) -> Result<String, Box<dyn std::error::Error>> {
 pub fn run(args: &DiffArgs) -> CmdResult {
     let dir = args.repo.clone().unwrap_or_else(|| ".".into());
     let repo = Repo::discover(&dir)?;
+    let head_side = args.head.clone().map_or(Side::WorkTree, Side::Rev);
+    // The base may predate the data (a first commit); the side under review may not.
+    repo.require_data_dirs(&head_side)?;
     let base_rev = match &args.base {
         Some(b) => b.clone(),
         None => default_base(&repo)?,
     };
-    let head_side = args.head.clone().map_or(Side::WorkTree, Side::Rev);
     // The snapshots and datasets live until the process exits: freeing tens of thousands of
     // files and parsed records one by one would only delay the exit.
     let mut base_snap =

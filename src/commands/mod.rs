@@ -34,10 +34,12 @@ pub struct SourceArgs {
 }
 
 impl SourceArgs {
-    /// Open the repository.
+    /// Open the repository; fail unless the side to read has partner data directories.
     pub fn open(&self) -> Result<Repo, SourceError> {
         let dir = self.repo.clone().unwrap_or_else(|| PathBuf::from("."));
-        Repo::discover(&dir)
+        let repo = Repo::discover(&dir)?;
+        repo.require_data_dirs(&self.side())?;
+        Ok(repo)
     }
     /// Which side to read.
     pub fn side(&self) -> Side {

@@ -21,6 +21,19 @@ use time::{review_period, window_span, ReviewPeriod, Span};
 /// Days ahead in which an expiring certification or approval is worth a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
 
+/// How many levels of combinations (`all_of`/`any_of`) a requirement may nest; `check` rejects
+/// deeper ones, so evaluation and rendering, which recurse over them, stay shallow.
+pub const MAX_REQUIREMENT_DEPTH: usize = 32;
+
+/// How many results one requirement's trace may hold; `check` rejects larger ones (a combination
+/// used twice at each of 32 levels would otherwise build billions).
+pub const MAX_REQUIREMENT_CHECKS: u64 = 10_000;
+
+/// Recursion depth at which evaluation gives up on a requirement: a valid program stays below it
+/// (nesting plus one `holds_tier` step into lower tiers, which are already decided), so it only
+/// guards data that skipped `check`.
+const EVAL_DEPTH_GUARD: usize = 4 * MAX_REQUIREMENT_DEPTH;
+
 /// A measured or required value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
@@ -343,6 +356,7 @@ fn evaluate_once(
     detail: Detail,
 ) -> Evaluation {
     let review = review_period(&terms.review, as_of);
+    let levels = track_levels(terms, membership.track.as_ref());
     let mut cx = Cx {
         partner,
         membership,
@@ -350,6 +364,7 @@ fn evaluate_once(
         as_of,
         review,
         measures: HashMap::new(),
+        levels: levels.clone(),
         tier_memo: HashMap::new(),
         warnings: BTreeSet::new(),
         detail,
@@ -364,17 +379,19 @@ fn evaluate_once(
         .collect();
     let member_ok = membership_requirements.iter().all(|r| r.met);
 
-    // Tiers of the partner's track, lowest first.
-    let levels = track_levels(terms, membership.track.as_ref());
+    // Tiers of the partner's track, lowest first; each decided tier answers later `holds_tier`
+    // requirements without evaluating it again.
     let tiers: Vec<Qualification> = levels
         .iter()
         .map(|l| {
-            cx.qualification(
+            let q = cx.qualification(
                 l.tier.as_str(),
                 terms.tier_name(l.tier.as_str()),
                 &l.requires,
                 member_ok,
-            )
+            );
+            cx.tier_memo.insert(q.id.clone(), q.qualified);
+            q
         })
         .collect();
     let mut tier = tiers
@@ -582,12 +599,20 @@ fn apply_grace(
 
 /// The levels that apply to a track, in tier order.
 fn track_levels<'p>(terms: &'p Program, track: Option<&Id>) -> Vec<&'p Level> {
+    // Ranks looked up once, not by a scan per comparison (quadratic in 1,000 tiers).
+    let ranks: HashMap<&str, usize> = terms
+        .tiers
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, t)| (t.id.as_str(), i))
+        .collect();
     let mut levels: Vec<&Level> = terms
         .levels
         .iter()
         .filter(|l| l.track.is_none() || l.track.as_ref() == track)
         .collect();
-    levels.sort_by_key(|l| terms.tier_rank(l.tier.as_str()));
+    levels.sort_by_key(|l| ranks.get(l.tier.as_str()));
     levels
 }
 
@@ -692,6 +717,9 @@ struct Cx<'a> {
     as_of: Date,
     review: ReviewPeriod,
     measures: HashMap<&'a str, (Quantity, String)>,
+    /// The levels of the partner's track, lowest tier first.
+    levels: Vec<&'a Level>,
+    /// Whether each tier decided so far is held.
     tier_memo: HashMap<String, bool>,
     warnings: BTreeSet<Warning>,
     /// Whether to write the prose of the trace (descriptions, labels, shortfalls).
@@ -714,6 +742,19 @@ impl<'a> Cx<'a> {
 
     fn warn(&mut self, code: &'static str, message: String) {
         self.warnings.insert(Warning { code, message });
+    }
+
+    /// Warn that the amounts of `measure` in `currencies` add up to more than can be represented.
+    fn warn_overflow(&mut self, measure: &str, currencies: BTreeSet<Currency>) {
+        for c in currencies {
+            self.warn(
+                "amount-overflow",
+                format!(
+                    "{measure}: the amounts in {c} add up to more than {}; counted as that",
+                    format_amount(Decimal::MAX)
+                ),
+            );
+        }
     }
 
     /// Evaluate a tier, type or status: its own requirements, and whether it is held given
@@ -762,6 +803,7 @@ impl<'a> Cx<'a> {
                     MoneyFacts::ManagedVolume => &self.partner.managed_volume,
                 };
                 let mut sums: BTreeMap<Currency, Decimal> = BTreeMap::new();
+                let mut overflow = BTreeSet::new();
                 for (i, e) in entries.iter().enumerate() {
                     if !self.is_mine(&e.program)
                         || !(product_lines.is_empty() || product_lines.contains(&e.product_line))
@@ -770,7 +812,10 @@ impl<'a> Cx<'a> {
                     }
                     let Some((s, end)) = e.span() else { continue };
                     if span.covers(s, end) {
-                        *sums.entry(e.currency.clone()).or_default() += e.amount.0;
+                        let sum = sums.entry(e.currency.clone()).or_default();
+                        if !add_checked(sum, e.amount.0) {
+                            overflow.insert(e.currency.clone());
+                        }
                     } else if span.overlaps(s, end) {
                         let list = match facts {
                             MoneyFacts::Revenue => "revenue",
@@ -779,6 +824,7 @@ impl<'a> Cx<'a> {
                         self.warn("partial-period", format!("{list}[{i}] ({s} to {end}) lies only partly inside the window {span}; it is not counted"));
                     }
                 }
+                self.warn_overflow(m.name(), overflow);
                 Quantity::Money(sums)
             }
             Measure::Recurring {
@@ -789,16 +835,20 @@ impl<'a> Cx<'a> {
                 let span = span.expect("recurring has a window");
                 let mut per_month: BTreeMap<Month, BTreeMap<Currency, Decimal>> = BTreeMap::new();
                 let mut currencies = BTreeSet::new();
+                let mut overflow = BTreeSet::new();
                 for e in &self.partner.recurring_revenue {
                     if self.is_mine(&e.program)
                         && (product_lines.is_empty() || product_lines.contains(&e.product_line))
                         && span.covers(e.month.first_day(), e.month.last_day())
                     {
-                        *per_month
+                        let sum = per_month
                             .entry(e.month)
                             .or_default()
                             .entry(e.currency.clone())
-                            .or_default() += e.amount.0;
+                            .or_default();
+                        if !add_checked(sum, e.amount.0) {
+                            overflow.insert(e.currency.clone());
+                        }
                         currencies.insert(e.currency.clone());
                     }
                 }
@@ -818,13 +868,18 @@ impl<'a> Cx<'a> {
                     let v = match aggregate {
                         Aggregate::LastMonth => series.last().copied().unwrap_or_default(),
                         Aggregate::Average if !series.is_empty() => {
-                            series.iter().sum::<Decimal>() / Decimal::from(series.len())
+                            let mut sum = Decimal::ZERO;
+                            if !series.iter().all(|x| add_checked(&mut sum, *x)) {
+                                overflow.insert(c.clone());
+                            }
+                            sum / Decimal::from(series.len())
                         }
                         Aggregate::Average => Decimal::ZERO,
                         Aggregate::Minimum => series.iter().min().copied().unwrap_or_default(),
                     };
                     out.insert(c, v);
                 }
+                self.warn_overflow(m.name(), overflow);
                 Quantity::Money(out)
             }
             Measure::Projects { .. } => {
@@ -927,7 +982,7 @@ impl<'a> Cx<'a> {
         };
         let key = key.as_str();
         let description = self.prose(|| r.name().map_or_else(|| key.to_owned(), str::to_owned));
-        let mut res = if depth > 32 {
+        let mut res = if depth > EVAL_DEPTH_GUARD {
             leaf(
                 key,
                 description,
@@ -1004,7 +1059,10 @@ impl<'a> Cx<'a> {
                         .map(|(c, need)| {
                             format!(
                                 "{} {c}",
-                                format_amount(need.0 - have.get(c).copied().unwrap_or_default())
+                                format_amount(
+                                    need.0
+                                        .saturating_sub(have.get(c).copied().unwrap_or_default()),
+                                )
                             )
                         })
                         .collect();
@@ -1212,12 +1270,9 @@ impl<'a> Cx<'a> {
                     let max = Decimal::from(comp.max);
                     // Partial credit is linear and rounded to the hundredth per component, so the
                     // total is exactly the sum of the components shown.
-                    let points = if comp.full_at.0.is_zero() {
-                        Decimal::ZERO
-                    } else {
-                        (max * value / comp.full_at.0).min(max).round_dp(2)
-                    };
-                    total += points;
+                    let points = points_for(max, value, comp.full_at.0);
+                    // At most u32::MAX points per component: no sum of them comes near the limit.
+                    total = total.saturating_add(points);
                     let floor = each_more_than.map(Decimal::from);
                     let ok = floor.is_none_or(|f| points > f);
                     each_ok &= ok;
@@ -1259,27 +1314,38 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Whether the partner holds `tier`. Tiers are decided lowest first, so that a chain of tiers
+    /// each requiring the one below is walked once, not once per tier above it.
     fn holds_tier(&mut self, tier: &str, depth: usize) -> bool {
         if let Some(v) = self.tier_memo.get(tier) {
             return *v;
         }
-        // Guard against a tier requiring itself: assume "not held" while evaluating.
-        self.tier_memo.insert(tier.to_owned(), false);
-        let levels = track_levels(self.p, self.membership.track.as_ref());
-        let met = match levels.iter().find(|l| l.tier.as_str() == tier) {
-            Some(l) => {
-                let reqs: Vec<&'a Id> = l
-                    .requires
-                    .iter()
-                    .chain(&self.p.membership.requires)
-                    .collect();
-                reqs.into_iter()
-                    .all(|r| self.requirement(r.as_str(), depth + 1).met)
-            }
-            None => false,
+        let Some(pos) = self.levels.iter().position(|l| l.tier.as_str() == tier) else {
+            self.tier_memo.insert(tier.to_owned(), false);
+            return false;
         };
-        self.tier_memo.insert(tier.to_owned(), met);
-        met
+        for i in 0..=pos {
+            let l = self.levels[i];
+            if !self.tier_memo.contains_key(l.tier.as_str()) {
+                self.decide_tier(l, depth);
+            }
+        }
+        self.tier_memo.get(tier).copied().unwrap_or(false)
+    }
+
+    /// Evaluate whether the level's tier is held: its own and the membership requirements.
+    fn decide_tier(&mut self, l: &'a Level, depth: usize) {
+        // Guard against a tier requiring itself: assume "not held" while evaluating.
+        self.tier_memo.insert(l.tier.to_string(), false);
+        let reqs: Vec<&'a Id> = l
+            .requires
+            .iter()
+            .chain(&self.p.membership.requires)
+            .collect();
+        let met = reqs
+            .into_iter()
+            .all(|r| self.requirement(r.as_str(), depth + 1).met);
+        self.tier_memo.insert(l.tier.to_string(), met);
     }
 
     /// Warnings about the partner's facts in this program, independent of requirements.
@@ -1362,6 +1428,36 @@ impl<'a> Cx<'a> {
             }
         }
     }
+}
+
+/// Add `x` to `sum`, or saturate at the largest amount and say so (`false`).
+fn add_checked(sum: &mut Decimal, x: Decimal) -> bool {
+    match sum.checked_add(x) {
+        Some(v) => {
+            *sum = v;
+            true
+        }
+        None => {
+            *sum = Decimal::MAX;
+            false
+        }
+    }
+}
+
+/// Partial credit: linear up to `max` points at `full_at`, rounded to the hundredth. Values so
+/// large that `max × value` overflows are far beyond `full_at` unless it is as large; then the
+/// quotient is taken first.
+fn points_for(max: Decimal, value: Decimal, full_at: Decimal) -> Decimal {
+    if full_at.is_zero() {
+        return Decimal::ZERO;
+    }
+    let credit = match max.checked_mul(value) {
+        Some(product) => product.checked_div(full_at),
+        None => value
+            .checked_div(full_at)
+            .and_then(|share| share.min(Decimal::ONE).checked_mul(max)),
+    };
+    credit.unwrap_or(max).min(max).round_dp(2)
 }
 
 fn leaf(
@@ -1561,6 +1657,30 @@ mod tests {
         );
         assert_eq!(singular("certified technicians"), "certified technician");
         assert_eq!(singular("sales trainings"), "sales training");
+    }
+
+    #[test]
+    fn sums_near_the_largest_amount_saturate_instead_of_panicking() {
+        let mut sum = Decimal::MAX - Decimal::ONE;
+        assert!(add_checked(&mut sum, Decimal::ONE));
+        assert_eq!(sum, Decimal::MAX);
+        assert!(!add_checked(&mut sum, Decimal::ONE));
+        assert_eq!(sum, Decimal::MAX);
+    }
+
+    #[test]
+    fn points_of_huge_values_are_computed_without_overflow() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        // 100 × MAX overflows; MAX / MAX is full credit.
+        assert_eq!(points_for(d("100"), Decimal::MAX, Decimal::MAX), d("100"));
+        // 4e9 × 3e19 = 1.2e29 overflows; 3e19 / 6e19 is half credit.
+        let (max, value, full) = (d("4000000000"), d("3e19"), d("6e19"));
+        assert_eq!(points_for(max, value, full), d("2000000000"));
+        // 100 × MAX / 0.01 overflows in the division: capped at the maximum.
+        assert_eq!(points_for(d("100"), Decimal::MAX, d("0.01")), d("100"));
+        // Ordinary values keep the exact formula: 30 × 1,000 / 3,000 = 10.
+        assert_eq!(points_for(d("30"), d("1000"), d("3000")), d("10"));
+        assert_eq!(points_for(d("30"), d("1000"), Decimal::ZERO), Decimal::ZERO);
     }
 
     #[test]

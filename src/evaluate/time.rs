@@ -112,8 +112,11 @@ pub fn review_period(review: &Review, as_of: Date) -> ReviewPeriod {
 pub fn reviews_between(review: &Review, from: Date, until: Date) -> Vec<Date> {
     let mut out = Vec::new();
     let mut next = review_period(review, from).next;
+    // Bounded by steps, not by dates found: at the end of the calendar a date stops advancing.
+    let mut steps = 0;
     while let Some(d) = next {
-        if d > until || out.len() > 400 {
+        steps += 1;
+        if d > until || steps > 400 {
             break;
         }
         if d > from {

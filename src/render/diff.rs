@@ -8,6 +8,7 @@ use tabled::settings::{Style, Width};
 
 use crate::diff::{Cause, DiffReport, PartnerEvent, TierChange, TierMove, ValueChange};
 use crate::render::markdown::{code_block, escape};
+use crate::render::terminal;
 
 /// Hidden marker that makes the PR comment sticky: the bot finds and updates the comment holding it.
 pub const STICKY_MARKER: &str = "<!-- partnerctl:diff -->";
@@ -85,10 +86,12 @@ fn table(header: &[&str], rows: Vec<Vec<String>>, markdown: bool) -> String {
     let mut b = Builder::default();
     b.push_record(header.iter().map(|h| h.to_string()));
     for r in rows {
+        // Cells come from the data: no control characters into a terminal or a comment.
+        let r = r.iter().map(|c| terminal::escape(c));
         b.push_record(if markdown {
-            r.iter().map(|c| escape(c)).collect()
+            r.map(|c| escape(&c)).collect::<Vec<_>>()
         } else {
-            r
+            r.map(|c| c.into_owned()).collect()
         });
     }
     let mut t = b.build();
@@ -112,20 +115,21 @@ fn event_line(e: &PartnerEvent) -> (String, String) {
 
 /// The terminal rendering.
 pub fn terminal(r: &DiffReport) -> String {
+    let e = terminal::escape;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} → {} (as of {}): {}",
-        r.base,
-        r.head,
+        e(&r.base),
+        e(&r.head),
         r.as_of,
-        r.sentence()
+        e(&r.sentence())
     );
     if !r.partners.is_empty() {
         let _ = writeln!(out, "\nPartners");
-        for e in &r.partners {
-            let (what, who) = event_line(e);
-            let _ = writeln!(out, "  {what}: {who}");
+        for ev in &r.partners {
+            let (what, who) = event_line(ev);
+            let _ = writeln!(out, "  {what}: {}", e(&who));
         }
     }
     if !r.tier_changes.is_empty() {
@@ -136,10 +140,10 @@ pub fn terminal(r: &DiffReport) -> String {
         let _ = writeln!(
             out,
             "  {} {} {}: {} {}",
-            q.partner,
-            q.program,
+            e(&q.partner),
+            e(&q.program),
             q.what,
-            q.id,
+            e(&q.id),
             if q.gained { "gained" } else { "lost" }
         );
     }
@@ -159,15 +163,21 @@ pub fn terminal(r: &DiffReport) -> String {
         let _ = writeln!(out, "\nValidation");
         for v in &r.validation {
             if v.became_invalid {
-                let _ = writeln!(out, "  ✗ {} became invalid", v.file);
+                let _ = writeln!(out, "  ✗ {} became invalid", e(&v.file));
                 for d in &v.diagnostics {
                     let loc = d
                         .start
                         .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
-                    let _ = writeln!(out, "    {}{loc} [{}] {}", d.file, d.code, d.message);
+                    let _ = writeln!(
+                        out,
+                        "    {}{loc} [{}] {}",
+                        e(&d.file),
+                        d.code,
+                        e(&d.message)
+                    );
                 }
             } else {
-                let _ = writeln!(out, "  ✓ {} became valid", v.file);
+                let _ = writeln!(out, "  ✓ {} became valid", e(&v.file));
             }
         }
     }
@@ -175,13 +185,13 @@ pub fn terminal(r: &DiffReport) -> String {
         let _ = writeln!(
             out,
             "\nProgram terms changed: {} ({}); blast radius: {} partner(s){}",
-            p.file,
-            p.program,
+            e(&p.file),
+            e(&p.program),
             p.blast_radius.len(),
             if p.blast_radius.is_empty() {
                 String::new()
             } else {
-                format!(": {}", p.blast_radius.join(", "))
+                format!(": {}", e(&p.blast_radius.join(", ")))
             }
         );
     }
@@ -190,19 +200,19 @@ pub fn terminal(r: &DiffReport) -> String {
             out,
             "\nAt the review on {} ({})",
             f.date,
-            f.programs.join(", ")
+            e(&f.programs.join(", "))
         );
         out.push_str(&table(&TIER_HEADER, tier_rows(&f.tier_changes), false));
     }
     for f in &r.files {
-        let _ = writeln!(out, "\n{} ({})", f.path, f.status);
+        let _ = writeln!(out, "\n{} ({})", e(&f.path), f.status);
         for c in &f.fields {
             let _ = writeln!(
                 out,
                 "  {}: {} → {}",
-                c.path,
-                c.from.as_deref().unwrap_or("∅"),
-                c.to.as_deref().unwrap_or("∅")
+                e(&c.path),
+                e(c.from.as_deref().unwrap_or("∅")),
+                e(c.to.as_deref().unwrap_or("∅"))
             );
         }
     }
@@ -332,8 +342,8 @@ fn markdown_at(r: &DiffReport, level: Detail) -> String {
     }
     if !r.partners.is_empty() {
         let _ = writeln!(out, "### Partners\n");
-        for e in &r.partners {
-            let (what, who) = event_line(e);
+        for ev in &r.partners {
+            let (what, who) = event_line(ev);
             let _ = writeln!(out, "- {what}: {}", escape(&who));
         }
         out.push('\n');

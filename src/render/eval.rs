@@ -10,6 +10,7 @@ use tabled::settings::{Style, Width};
 
 use crate::evaluate::{Evaluation, RequirementResult, TierBasis};
 use crate::render::markdown::escape;
+use crate::render::terminal;
 
 /// The cells of one table row (for [`table_of_rows`] and [`markdown_of_rows`]).
 pub fn row(ev: &Evaluation) -> Vec<String> {
@@ -36,7 +37,7 @@ pub fn row(ev: &Evaluation) -> Vec<String> {
     } else {
         gaps.join("; ")
     };
-    vec![
+    let cells = vec![
         ev.partner.clone(),
         ev.program.clone(),
         ev.track.clone().unwrap_or_else(|| "—".into()),
@@ -48,7 +49,15 @@ pub fn row(ev: &Evaluation) -> Vec<String> {
         },
         next,
         ev.warnings.len().to_string(),
-    ]
+    ];
+    // Names and gap sentences come from the data: no control characters into either table.
+    cells
+        .into_iter()
+        .map(|c| match terminal::escape(&c) {
+            std::borrow::Cow::Borrowed(_) => c,
+            std::borrow::Cow::Owned(e) => e,
+        })
+        .collect()
 }
 
 const HEADER: [&str; 7] = [
@@ -164,8 +173,15 @@ fn mark(met: bool) -> &'static str {
 }
 
 fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
+    let e = terminal::escape;
     let pad = " ".repeat(indent);
-    let _ = write!(out, "{pad}{} {}: {}", mark(r.met), r.id, r.description);
+    let _ = write!(
+        out,
+        "{pad}{} {}: {}",
+        mark(r.met),
+        e(&r.id),
+        e(&r.description)
+    );
     if !r.children.is_empty() {
         let _ = writeln!(out);
         for c in &r.children {
@@ -176,25 +192,28 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
     let _ = write!(
         out,
         " — actual {}, required {}",
-        r.actual.display(),
-        r.required.display()
+        e(&r.actual.display()),
+        e(&r.required.display())
     );
     if let Some(by) = &r.waived_by {
-        let _ = write!(out, " (waived by {by})");
+        let _ = write!(out, " (waived by {})", e(by));
     }
     if let Some(s) = &r.shortfall {
-        let _ = write!(out, " — needs {s}");
+        let _ = write!(out, " — needs {}", e(s));
     }
     let _ = writeln!(out);
 }
 
 /// The requirement trace of one evaluation, ending with a blank line.
 pub fn explain_one(ev: &Evaluation) -> String {
+    let e = terminal::escape;
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} — {} (terms effective {})",
-        ev.partner, ev.program_name, ev.terms_effective_from
+        e(&ev.partner),
+        e(&ev.program_name),
+        ev.terms_effective_from
     );
     let next = ev
         .review
@@ -206,7 +225,7 @@ pub fn explain_one(ev: &Evaluation) -> String {
         ev.as_of, ev.review.date, ev.review.window
     );
     if let Some(t) = &ev.track {
-        let _ = writeln!(out, "  track: {t}");
+        let _ = writeln!(out, "  track: {}", e(t));
     }
     let basis = match &ev.tier_basis {
         Some(TierBasis::Override {
@@ -214,14 +233,19 @@ pub fn explain_one(ev: &Evaluation) -> String {
             expires,
         }) => {
             format!(
-                " (override by {approved_by}{})",
-                expires.map_or(String::new(), |e| format!(", until {e}"))
+                " (override by {}{})",
+                e(approved_by),
+                expires.map_or(String::new(), |x| format!(", until {x}"))
             )
         }
         Some(TierBasis::Grace { until }) => format!(" (grace period until {until})"),
         _ => String::new(),
     };
-    let _ = writeln!(out, "  tier: {}{basis}", ev.tier_name().unwrap_or("none"));
+    let _ = writeln!(
+        out,
+        "  tier: {}{basis}",
+        e(ev.tier_name().unwrap_or("none"))
+    );
     if !ev.membership_requirements.is_empty() {
         let _ = writeln!(out, "  membership requirements:");
         for r in &ev.membership_requirements {
@@ -234,34 +258,37 @@ pub fn explain_one(ev: &Evaluation) -> String {
         ("status", &ev.status_results),
     ] {
         for q in quals {
-            let _ = writeln!(out, "  {title} {} {}:", mark(q.qualified), q.name);
+            let _ = writeln!(out, "  {title} {} {}:", mark(q.qualified), e(&q.name));
             for r in &q.requirements {
                 trace(&mut out, r, 4);
             }
         }
     }
     if let Some(g) = &ev.next_tier {
-        let _ = writeln!(out, "  next tier: {}", g.sentence());
+        let _ = writeln!(out, "  next tier: {}", e(&g.sentence()));
     }
     for g in &ev.type_gaps {
-        let _ = writeln!(out, "  partner type not held: {}", g.sentence());
+        let _ = writeln!(out, "  partner type not held: {}", e(&g.sentence()));
     }
     for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
         if !list.is_empty() {
             let _ = writeln!(out, "  {title}:");
         }
-        for e in list.iter() {
+        for x in list.iter() {
             let _ = writeln!(
                 out,
                 "    {}: {} — {} [{}]",
-                e.id, e.name, e.display, e.source
+                e(&x.id),
+                e(&x.name),
+                e(&x.display),
+                e(&x.source)
             );
         }
     }
     if !ev.warnings.is_empty() {
         let _ = writeln!(out, "  warnings:");
         for w in &ev.warnings {
-            let _ = writeln!(out, "    [{}] {}", w.code, w.message);
+            let _ = writeln!(out, "    [{}] {}", w.code, e(&w.message));
         }
     }
     let _ = writeln!(out);

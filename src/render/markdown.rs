@@ -12,6 +12,10 @@ pub fn escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '|' => out.push_str("&#124;"),
             '\n' | '\r' => out.push(' '),
+            // Escapes, bells and bidi overrides from the data are shown, never passed on.
+            c if super::terminal::is_unsafe(c) => {
+                out.push_str(&super::terminal::escape(c.encode_utf8(&mut [0; 4])))
+            }
             // With `[` and `]` escaped no link or image can form, so parentheses stay readable.
             '\\' | '`' | '*' | '_' | '[' | ']' | '~' => {
                 out.push('\\');
@@ -38,6 +42,7 @@ pub fn escape(s: &str) -> String {
 /// A fenced code block whose fence is longer than any backtick run inside, so the content
 /// cannot close it.
 pub fn code_block(lang: &str, content: &str) -> String {
+    let content = super::terminal::escape_text(content);
     let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat((longest + 1).max(3));
     format!(

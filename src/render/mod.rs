@@ -5,3 +5,4 @@ pub mod diff;
 pub mod directory;
 pub mod eval;
 pub mod markdown;
+pub mod terminal;
