@@ -283,6 +283,17 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_attribute_values_never_panic(v in "\\PC{0,60}") {
+        let attr = v.replace('&', "&amp;").replace('<', "&lt;").replace('"', "&quot;");
+        holds(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect fill=\"{attr}\" style=\"fill:{attr}\" id=\"{attr}\" href=\"{attr}\"/></svg>"
+        ));
+        holds(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect fill=\"rgb{attr}(1)\" stroke=\"{attr}url(#a)\"/></svg>"
+        ));
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400), png in any::<bool>()) {
         let mut input = if png { b"\x89PNG\r\n\x1a\n".to_vec() } else { Vec::new() };
         input.extend(bytes);

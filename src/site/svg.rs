@@ -365,10 +365,11 @@ pub fn safe_value(value: &str) -> bool {
     let mut rest = value;
     while let Some(open) = rest.find('(') {
         let (before, after) = rest.split_at(open);
-        let func_start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-            .map_or(0, |i| i + 1);
-        let func = &before[func_start..];
+        // The name right before `(`: split on characters, never on byte offsets.
+        let func = before
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .next()
+            .unwrap_or("");
         if !plain_chars(before) || !FUNCTIONS.contains(&func) {
             return false;
         }
@@ -634,6 +635,9 @@ mod tests {
         ] {
             assert!(safe_value(ok), "{ok}");
         }
+        // Found by the fuzz target: a multi-byte character right before the function name.
+        assert!(!safe_value("Amage-s\u{feff}etversion('h (x)"));
+        assert!(safe_value("ü rgb(1,2,3)"));
         for bad in [
             "url(x)",
             "url(#a\\)",
