@@ -9,6 +9,7 @@ use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::render::terminal::{escape, escape_text, is_unsafe};
 
 /// Render diagnostics like rustc: message, location, source snippet with a caret, hint.
 /// `sources` maps file paths to their text.
@@ -21,8 +22,13 @@ pub fn human(
     let mut ids = BTreeMap::new();
     for d in diags {
         if !ids.contains_key(d.file.as_str()) {
-            let text = sources.get(&d.file).cloned().unwrap_or_default();
-            ids.insert(d.file.as_str(), files.add(d.file.clone(), text));
+            let text = sources
+                .get(&d.file)
+                .map_or_else(String::new, |t| mask_unsafe(t));
+            ids.insert(
+                d.file.as_str(),
+                files.add(escape(&d.file).into_owned(), text),
+            );
         }
     }
     let config = term::Config::default();
@@ -32,7 +38,7 @@ pub fn human(
             Severity::Warning => CsDiagnostic::warning(),
         }
         .with_code(d.code)
-        .with_message(&d.message);
+        .with_message(escape_text(&d.message));
         let id = ids[d.file.as_str()];
         let text = sources.get(&d.file).map(String::as_str).unwrap_or("");
         match &d.span {
@@ -42,24 +48,42 @@ pub fn human(
                     .map_or(String::new(), |s| format!(":{}:{}", s.line, s.column));
                 cs = cs.with_notes(vec![format!(
                     "at {}{at} (the line is too long to show)",
-                    d.file
+                    escape(&d.file)
                 )]);
             }
             Some(span) => {
                 let label = Label::primary(id, span.clone());
                 cs = cs.with_labels(vec![match &d.path {
-                    Some(p) => label.with_message(p.clone()),
+                    Some(p) => label.with_message(escape(p)),
                     None => label,
                 }]);
             }
-            None => cs = cs.with_notes(vec![format!("in {}", d.file)]),
+            None => cs = cs.with_notes(vec![format!("in {}", escape(&d.file))]),
         }
         if let Some(h) = &d.hint {
-            cs.notes.push(format!("hint: {h}"));
+            cs.notes.push(format!("hint: {}", escape_text(h)));
         }
         term::emit(out, &config, &files, &cs).map_err(std::io::Error::other)?;
     }
     Ok(())
+}
+
+/// The file's text for snippets with every character that must not reach a terminal raw (an
+/// escape sequence inside a string value, a bidi override) replaced by `?` bytes of the same
+/// length, so that the diagnostics' byte spans still point at the same places.
+fn mask_unsafe(text: &str) -> String {
+    if !text.chars().any(|c| c != '\n' && c != '\t' && is_unsafe(c)) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && c != '\t' && is_unsafe(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Lines longer than this are not printed in snippets (a generated or hostile file can have a
@@ -159,7 +183,7 @@ pub fn github(out: &mut dyn Write, diags: &[Diagnostic]) -> std::io::Result<()> 
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        let mut props = vec![format!("file={}", escape_property(&d.file))];
+        let mut props = vec![format!("file={}", escape_property(&escape(&d.file)))];
         if let (Some(s), Some(e)) = (d.start, d.end) {
             props.push(format!("line={}", s.line));
             props.push(format!("col={}", s.column));
@@ -170,12 +194,13 @@ pub fn github(out: &mut dyn Write, diags: &[Diagnostic]) -> std::io::Result<()> 
             "title={}",
             escape_property(&format!("partnerctl {}", d.code))
         ));
-        let mut msg = d.message.clone();
+        // Each part is one line of untrusted text: no escape sequence reaches the workflow log.
+        let mut msg = escape_text(&d.message).into_owned();
         if let Some(p) = &d.path {
-            msg = format!("{p}: {msg}");
+            msg = format!("{}: {msg}", escape(p));
         }
         if let Some(h) = &d.hint {
-            msg.push_str(&format!("\nhint: {h}"));
+            msg.push_str(&format!("\nhint: {}", escape_text(h)));
         }
         writeln!(out, "::{level} {}::{}", props.join(","), escape_data(&msg))?;
     }
@@ -197,5 +222,26 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "::error file=partners/a%2Cb%3Ac.toml,line=3,col=5,endLine=3,endColumn=9,title=partnerctl bad-enum::100%25 wrong%0Areally\n"
         );
+    }
+
+    #[test]
+    fn no_escape_sequence_from_the_data_reaches_the_terminal() {
+        let text = "name = \"\u{1b}]8;;http://evil\u{7}x\u{1b}[2J\u{202e}\"\n";
+        let mut d = Diagnostic::error("bad-value", "partners/\u{1b}[31ma.toml", "bad \u{1b}[2J");
+        d.span = Some(8..text.len() - 2);
+        d.hint = Some("write \u{9b}31m".into());
+        let sources = BTreeMap::from([(d.file.clone(), text.to_owned())]);
+        let mut human_out = termcolor::Buffer::no_color();
+        human(&mut human_out, std::slice::from_ref(&d), &sources).unwrap();
+        let mut github_out = Vec::new();
+        github(&mut github_out, &[d]).unwrap();
+        for out in [human_out.into_inner(), github_out] {
+            let out = String::from_utf8(out).unwrap();
+            assert!(!out.chars().any(|c| c != '\n' && is_unsafe(c)), "{out:?}");
+            assert!(
+                out.contains("\\u{1b}[2J"),
+                "the control is shown, not dropped: {out:?}"
+            );
+        }
     }
 }
