@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::model::partner::{Membership, Partner};
 use crate::model::program::{
-    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Program,
+    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Partial, Program,
     Requirement,
 };
 use crate::model::scalar::{format_amount, Currency, Date, Id, Month};
@@ -96,6 +96,10 @@ pub struct RequirementResult {
     /// Results of the parts of a combination.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<RequirementResult>,
+    /// How the measured value was arrived at where that is not a plain sum: the pro-rata share of
+    /// a booking period only partly inside the window, say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workings: Vec<String>,
 }
 
 impl RequirementResult {
@@ -350,6 +354,7 @@ fn evaluate_once(
         as_of,
         review,
         measures: HashMap::new(),
+        workings: HashMap::new(),
         tier_memo: HashMap::new(),
         warnings: BTreeSet::new(),
         detail,
@@ -692,6 +697,8 @@ struct Cx<'a> {
     as_of: Date,
     review: ReviewPeriod,
     measures: HashMap<&'a str, (Quantity, String)>,
+    /// How the partly counted entries of a measure were counted, for the trace.
+    workings: HashMap<&'a str, Vec<String>>,
     tier_memo: HashMap<String, bool>,
     warnings: BTreeSet<Warning>,
     /// Whether to write the prose of the trace (descriptions, labels, shortfalls).
@@ -754,6 +761,7 @@ impl<'a> Cx<'a> {
             Measure::Sum {
                 facts,
                 product_lines,
+                partial,
                 ..
             } => {
                 let span = span.expect("sum has a window");
@@ -761,7 +769,12 @@ impl<'a> Cx<'a> {
                     MoneyFacts::Revenue => &self.partner.revenue,
                     MoneyFacts::ManagedVolume => &self.partner.managed_volume,
                 };
+                let list = match facts {
+                    MoneyFacts::Revenue => "revenue",
+                    MoneyFacts::ManagedVolume => "managed_volume",
+                };
                 let mut sums: BTreeMap<Currency, Decimal> = BTreeMap::new();
+                let mut workings = Vec::new();
                 for (i, e) in entries.iter().enumerate() {
                     if !self.is_mine(&e.program)
                         || !(product_lines.is_empty() || product_lines.contains(&e.product_line))
@@ -769,15 +782,19 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                     let Some((s, end)) = e.span() else { continue };
-                    if span.covers(s, end) {
-                        *sums.entry(e.currency.clone()).or_default() += e.amount.0;
+                    let counted = if span.covers(s, end) {
+                        Some(e.amount.0)
                     } else if span.overlaps(s, end) {
-                        let list = match facts {
-                            MoneyFacts::Revenue => "revenue",
-                            MoneyFacts::ManagedVolume => "managed_volume",
-                        };
-                        self.warn("partial-period", format!("{list}[{i}] ({s} to {end}) lies only partly inside the window {span}; it is not counted"));
+                        self.partial_share(*partial, list, i, e, span, &mut workings)
+                    } else {
+                        None
+                    };
+                    if let Some(a) = counted {
+                        *sums.entry(e.currency.clone()).or_default() += a;
                     }
+                }
+                if !workings.is_empty() {
+                    self.workings.insert(id, workings);
                 }
                 Quantity::Money(sums)
             }
@@ -896,6 +913,46 @@ impl<'a> Cx<'a> {
         (value, label)
     }
 
+    /// What a sum counts of entry `i`, booked for a period only partly inside `span`, and how.
+    fn partial_share(
+        &mut self,
+        partial: Partial,
+        list: &str,
+        i: usize,
+        e: &crate::model::partner::MoneyEntry,
+        span: Span,
+        workings: &mut Vec<String>,
+    ) -> Option<Decimal> {
+        let (s, end) = e.span()?;
+        let booked = format!("{list}[{i}] {} {} for {s} to {end}", e.amount, e.currency);
+        match partial {
+            Partial::Exclude => {
+                self.warn("partial-period", format!("{list}[{i}] ({s} to {end}) lies only partly inside the window {span}; it is not counted"));
+                None
+            }
+            Partial::Include => {
+                if self.detail == Detail::Full {
+                    workings.push(format!("{booked}: counted in full (partial = include)"));
+                }
+                Some(e.amount.0)
+            }
+            Partial::ProRata => {
+                let inside = span.start.max(s).days_until(span.end.min(end)) + 1;
+                let days = s.days_until(end) + 1;
+                let share = pro_rata(e.amount.0, inside, days)?;
+                if self.detail == Detail::Full {
+                    workings.push(format!(
+                        "{booked}: {inside} of {days} days inside the window, {} × {inside} / {days} = {} {}",
+                        e.amount,
+                        format_amount(share),
+                        e.currency
+                    ));
+                }
+                Some(share)
+            }
+        }
+    }
+
     fn cert_expiry(&self, c: &crate::model::partner::Certification) -> Option<Date> {
         let months = self.p.certifications.get(c.kind.as_str())?.valid_months?;
         Some(c.date.add_months(months as i32))
@@ -1012,7 +1069,13 @@ impl<'a> Cx<'a> {
                 });
                 let required =
                     Quantity::Money(at_least.iter().map(|(c, m)| (c.clone(), m.0)).collect());
-                leaf(id, description, met, actual, required, short)
+                let mut res = leaf(id, description, met, actual, required, short);
+                res.workings = self
+                    .workings
+                    .get(measure.as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                res
             }
             Requirement::Obligation { obligation, .. } => {
                 let met = self
@@ -1191,6 +1254,7 @@ impl<'a> Cx<'a> {
                     shortfall,
                     waived_by: None,
                     children,
+                    workings: Vec::new(),
                 }
             }
             Requirement::Points {
@@ -1238,6 +1302,11 @@ impl<'a> Cx<'a> {
                         }),
                         waived_by: None,
                         children: Vec::new(),
+                        workings: self
+                            .workings
+                            .get(comp.measure.as_str())
+                            .cloned()
+                            .unwrap_or_default(),
                     });
                 }
                 let need = Decimal::from(*at_least);
@@ -1254,6 +1323,7 @@ impl<'a> Cx<'a> {
                     shortfall,
                     waived_by: None,
                     children,
+                    workings: Vec::new(),
                 }
             }
         }
@@ -1381,7 +1451,18 @@ fn leaf(
         shortfall: if met { None } else { shortfall },
         waived_by: None,
         children: Vec::new(),
+        workings: Vec::new(),
     }
+}
+
+/// `amount × inside / days`, rounded to the cent half away from zero (commercial rounding); each
+/// entry is rounded on its own so that a trace adds up to the measure it shows. `None` only if the
+/// product does not fit a decimal.
+fn pro_rata(amount: Decimal, inside: i64, days: i64) -> Option<Decimal> {
+    let share = amount
+        .checked_mul(Decimal::from(inside))?
+        .checked_div(Decimal::from(days.max(1)))?;
+    Some(share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// "in 2025" for a calendar year, "in 2025-Q3" for a quarter, "in 2025-12" for a month, else

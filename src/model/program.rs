@@ -254,6 +254,21 @@ pub enum MoneyFacts {
     ManagedVolume,
 }
 
+/// How a sum counts an entry booked for a period (`period = "2025"`) that lies only partly inside
+/// the measure's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Partial {
+    /// Not counted at all (with a `partial-period` warning).
+    #[default]
+    Exclude,
+    /// Counted in full.
+    Include,
+    /// Counted in proportion to its days inside the window: amount × days inside / days of the
+    /// period, rounded to the cent (half away from zero) per entry.
+    ProRata,
+}
+
 /// How monthly recurring revenue over a window becomes one figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -282,6 +297,9 @@ pub enum Measure {
         product_lines: Vec<Id>,
         /// Time window.
         window: Window,
+        /// How an entry booked for a period that lies only partly inside the window counts.
+        #[serde(default)]
+        partial: Partial,
     },
     /// Monthly recurring revenue per currency.
     Recurring {

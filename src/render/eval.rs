@@ -186,6 +186,9 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
         let _ = write!(out, " — needs {s}");
     }
     let _ = writeln!(out);
+    for w in &r.workings {
+        let _ = writeln!(out, "{pad}    = {w}");
+    }
 }
 
 /// The requirement trace of one evaluation, ending with a blank line.
