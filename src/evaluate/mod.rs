@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::model::partner::{Membership, Partner};
 use crate::model::program::{
-    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Partial, Program,
-    Requirement,
+    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Overdue, Partial,
+    Program, Requirement,
 };
 use crate::model::scalar::{format_amount, Currency, Date, Id, Month};
 use time::{review_period, window_span, ReviewPeriod, Span};
@@ -886,7 +886,9 @@ impl<'a> Cx<'a> {
                 Quantity::Count(people.len() as u64)
             }
             Measure::ContractMonths { .. } => {
-                match (self.membership.contract_start, self.membership.contract_end) {
+                // A contract that starts after the as-of date has not started yet.
+                let start = self.membership.contract_start.filter(|s| *s <= self.as_of);
+                match (start, self.membership.contract_end) {
                     (Some(s), Some(e)) => Quantity::Count(whole_months(s, e.add_days(1))),
                     (Some(_), None) => Quantity::Unlimited,
                     _ => Quantity::Count(0),
@@ -898,6 +900,7 @@ impl<'a> Cx<'a> {
                     .access_grants
                     .iter()
                     .filter(|g| self.is_mine(&g.program) && access.is_none_or(|a| a == g.access))
+                    .filter(|g| g.since.is_none_or(|d| d <= self.as_of))
                     .map(|g| g.customer.as_str())
                     .collect();
                 Quantity::Count(customers.len() as u64)
@@ -1120,6 +1123,7 @@ impl<'a> Cx<'a> {
             Requirement::Deadline {
                 training,
                 within_days,
+                overdue,
                 ..
             } => {
                 let Some(start) = self.membership.contract_start else {
@@ -1135,12 +1139,14 @@ impl<'a> Cx<'a> {
                     .get(training.as_str())
                     .cloned()
                     .unwrap_or_else(|| training.to_string());
+                // A training dated after the as-of date has not happened yet.
                 let done = self
                     .partner
                     .trainings
                     .iter()
                     .filter(|t| self.is_mine(&t.program) && t.kind == *training)
                     .map(|t| t.date)
+                    .filter(|d| *d <= self.as_of)
                     .min();
                 match done {
                     Some(d) if d <= due => flag_leaf(id, description, true, None),
@@ -1155,14 +1161,25 @@ impl<'a> Cx<'a> {
                             None,
                         )
                     }
+                    Some(_) if *overdue != Overdue::Permanent => {
+                        flag_leaf(id, description, true, None)
+                    }
                     late => {
                         let msg = match late {
                             Some(d) => format!("{name} was due by {due} but attended on {d}"),
                             None => format!("{name} is overdue since {due}"),
                         };
                         self.warn("training-overdue", msg);
+                        let met = *overdue == Overdue::Warn;
                         let short = self.prose_if(true, || format!("{description} (due by {due})"));
-                        flag_leaf(id, description, false, short)
+                        leaf(
+                            id,
+                            description,
+                            met,
+                            Quantity::Flag(false),
+                            Quantity::Flag(true),
+                            short,
+                        )
                     }
                 }
             }

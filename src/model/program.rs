@@ -527,6 +527,9 @@ pub enum Requirement {
         training: Id,
         /// Days after the contract start.
         within_days: u32,
+        /// What missing the deadline means.
+        #[serde(default)]
+        overdue: Overdue,
     },
     /// The partner qualifies for another tier in the same track (a prerequisite).
     HoldsTier {
@@ -586,6 +589,19 @@ impl Requirement {
             | Requirement::Points { name, .. } => name.as_deref(),
         }
     }
+}
+
+/// What missing a deadline means. Before the deadline the requirement is met (with a reminder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overdue {
+    /// A reminder only: still met (with a `training-overdue` warning) until done; done late is done.
+    Warn,
+    /// Not met while overdue; met again from the day it is done.
+    UnmetUntilDone,
+    /// Never met once missed, even if done late (the default).
+    #[default]
+    Permanent,
 }
 
 /// What kind of benefit an entitlement is; decides the shape of its granted value.
