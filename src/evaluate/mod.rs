@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::model::partner::{Membership, Partner};
 use crate::model::program::{
-    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Overdue, Partial,
-    Program, Requirement,
+    Aggregate, EntitlementKind, GrantValue, Grants, JudgeOn, Level, Measure, MoneyFacts, Overdue,
+    Partial, Program, Requirement,
 };
 use crate::model::scalar::{format_amount, Currency, Date, Id, Month};
 use time::{review_period, window_span, ReviewPeriod, Span};
@@ -217,6 +217,9 @@ pub struct Evaluation {
     pub as_of: Date,
     /// The review in force on the as-of date.
     pub review: ReviewPeriod,
+    /// The date every requirement was judged on (the program's `review.judge_on`); approvals
+    /// are judged on the as-of date.
+    pub judged_on: Date,
     /// Track, for programs with tracks.
     pub track: Option<String>,
     /// Qualifying tier id, or none.
@@ -347,11 +350,16 @@ fn evaluate_once(
     detail: Detail,
 ) -> Evaluation {
     let review = review_period(&terms.review, as_of);
+    let judged = match terms.review.judge_on {
+        JudgeOn::ReviewDate => review.date,
+        JudgeOn::AsOf => as_of,
+    };
     let mut cx = Cx {
         partner,
         membership,
         p: terms,
         as_of,
+        judged,
         review,
         measures: HashMap::new(),
         workings: HashMap::new(),
@@ -506,6 +514,7 @@ fn evaluate_once(
         terms_effective_from: terms.effective_from,
         as_of,
         review,
+        judged_on: judged,
         track,
         tier,
         tier_basis,
@@ -695,6 +704,8 @@ struct Cx<'a> {
     membership: &'a Membership,
     p: &'a Program,
     as_of: Date,
+    /// The date requirements are judged on (see [`JudgeOn`]).
+    judged: Date,
     review: ReviewPeriod,
     measures: HashMap<&'a str, (Quantity, String)>,
     /// How the partly counted entries of a measure were counted, for the trace.
@@ -756,7 +767,12 @@ impl<'a> Cx<'a> {
         let Some(m) = self.p.measures.get(id) else {
             return (Quantity::None, id.to_owned());
         };
-        let span = m.window().map(|w| window_span(w, &self.review));
+        // Windows that run up to a date end on the judgement date.
+        let at = ReviewPeriod {
+            date: self.judged,
+            ..self.review
+        };
+        let span = m.window().map(|w| window_span(w, &at));
         let value = match m {
             Measure::Sum {
                 facts,
@@ -874,7 +890,7 @@ impl<'a> Cx<'a> {
                 }
             }
             Measure::CertifiedPeople { kinds, .. } => {
-                let on = self.review.date;
+                let on = self.judged;
                 let people: BTreeSet<&str> = self
                     .partner
                     .certifications
@@ -886,8 +902,8 @@ impl<'a> Cx<'a> {
                 Quantity::Count(people.len() as u64)
             }
             Measure::ContractMonths { .. } => {
-                // A contract that starts after the as-of date has not started yet.
-                let start = self.membership.contract_start.filter(|s| *s <= self.as_of);
+                // A contract that starts after the judgement date has not started yet.
+                let start = self.membership.contract_start.filter(|s| *s <= self.judged);
                 match (start, self.membership.contract_end) {
                     (Some(s), Some(e)) => Quantity::Count(whole_months(s, e.add_days(1))),
                     (Some(_), None) => Quantity::Unlimited,
@@ -900,7 +916,7 @@ impl<'a> Cx<'a> {
                     .access_grants
                     .iter()
                     .filter(|g| self.is_mine(&g.program) && access.is_none_or(|a| a == g.access))
-                    .filter(|g| g.since.is_none_or(|d| d <= self.as_of))
+                    .filter(|g| g.since.is_none_or(|d| d <= self.judged))
                     .map(|g| g.customer.as_str())
                     .collect();
                 Quantity::Count(customers.len() as u64)
@@ -1092,8 +1108,8 @@ impl<'a> Cx<'a> {
             }
             Requirement::ContractSigned { .. } => {
                 let m = self.membership;
-                let signed = m.contract_start.is_some_and(|s| s <= self.as_of);
-                let in_force = m.contract_end.is_none_or(|e| self.as_of <= e);
+                let signed = m.contract_start.is_some_and(|s| s <= self.judged);
+                let in_force = m.contract_end.is_none_or(|e| self.judged <= e);
                 let met = signed && in_force;
                 let short = if !signed {
                     self.prose_if(true, || "a signed partner contract".to_owned())
@@ -1139,18 +1155,18 @@ impl<'a> Cx<'a> {
                     .get(training.as_str())
                     .cloned()
                     .unwrap_or_else(|| training.to_string());
-                // A training dated after the as-of date has not happened yet.
+                // A training dated after the judgement date has not happened yet (as of then).
                 let done = self
                     .partner
                     .trainings
                     .iter()
                     .filter(|t| self.is_mine(&t.program) && t.kind == *training)
                     .map(|t| t.date)
-                    .filter(|d| *d <= self.as_of)
+                    .filter(|d| *d <= self.judged)
                     .min();
                 match done {
                     Some(d) if d <= due => flag_leaf(id, description, true, None),
-                    _ if self.as_of <= due => {
+                    _ if self.judged <= due => {
                         self.warn("training-due", format!("{name} is due by {due} ({within_days} days after the contract start)"));
                         leaf(
                             id,

@@ -103,6 +103,24 @@ pub struct Review {
     pub grace_months: Option<u32>,
     /// Human description of the review, quoted from the terms.
     pub description: Option<String>,
+    /// The one date every requirement of an evaluation is judged on.
+    #[serde(default)]
+    pub judge_on: JudgeOn,
+}
+
+/// The date an evaluation judges every requirement on: whether a contract is signed and in
+/// force, a certification valid, a deadline met; facts dated later do not count, and windows that
+/// run "up to" a date (`calendar-year`, `quarter`, `trailing-N-months`, `all-time`) end on it.
+/// Fixed periods (`review`, `previous-*`) stay those of the review in force. Approvals are
+/// decisions, not facts: they take effect on their own dates, judged on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum JudgeOn {
+    /// The date of the review in force (the default): standings change only at reviews.
+    #[default]
+    ReviewDate,
+    /// The as-of date: standings follow the facts as they stand.
+    AsOf,
 }
 
 /// Review cadence.

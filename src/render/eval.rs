@@ -208,6 +208,19 @@ pub fn explain_one(ev: &Evaluation) -> String {
         "  as of {}: review of {} on business {}{next}",
         ev.as_of, ev.review.date, ev.review.window
     );
+    let _ = if ev.judged_on == ev.as_of {
+        writeln!(
+            out,
+            "  requirements judged on {}, the as-of date",
+            ev.judged_on
+        )
+    } else {
+        writeln!(
+            out,
+            "  requirements judged on {}, the review date (approvals on the as-of date)",
+            ev.judged_on
+        )
+    };
     if let Some(t) = &ev.track {
         let _ = writeln!(out, "  track: {t}");
     }

@@ -35,6 +35,7 @@ pub fn eval_in(program_id: &str, program: &str, partner: &str, as_of: &str) -> E
 }
 
 /// The warning codes of an evaluation, in order.
+#[allow(dead_code)] // each test crate compiles this module; not all of them use every helper
 pub fn codes(ev: &Evaluation) -> Vec<&'static str> {
     ev.warnings.iter().map(|w| w.code).collect()
 }
