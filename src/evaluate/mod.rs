@@ -31,6 +31,9 @@ pub enum Quantity {
     Unlimited,
     /// Money per currency (serialized with exactly two decimals).
     Money(#[serde(serialize_with = "two_decimals")] BTreeMap<Currency, Decimal>),
+    /// Alternative amounts, one per currency, any one of which suffices (a threshold such as
+    /// "CHF 2000 oder € 1800"; serialized with exactly two decimals).
+    MoneyAnyOf(#[serde(serialize_with = "two_decimals")] BTreeMap<Currency, Decimal>),
     /// A yes/no fact.
     Flag(bool),
     /// A points score (serialized with exactly two decimals).
@@ -56,7 +59,7 @@ fn two_decimals_one<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S:
 }
 
 impl Quantity {
-    /// Human rendering: `3`, `1,999.99 EUR`, `yes`.
+    /// Human rendering: `3`, `1,999.99 EUR`, `2,000.00 CHF or 1,800.00 EUR`, `yes`.
     pub fn display(&self) -> String {
         match self {
             Quantity::Count(n) => n.to_string(),
@@ -67,6 +70,11 @@ impl Quantity {
                 .map(|(c, a)| format!("{} {c}", format_amount(*a)))
                 .collect::<Vec<_>>()
                 .join(" + "),
+            Quantity::MoneyAnyOf(m) => m
+                .iter()
+                .map(|(c, a)| format!("{} {c}", format_amount(*a)))
+                .collect::<Vec<_>>()
+                .join(" or "),
             Quantity::Flag(b) => if *b { "yes" } else { "no" }.into(),
             Quantity::Points(p) => p.round_dp(2).normalize().to_string(),
             Quantity::None => "—".into(),
@@ -1087,7 +1095,7 @@ impl<'a> Cx<'a> {
                     format!("{} more {label}", parts.join(" or "))
                 });
                 let required =
-                    Quantity::Money(at_least.iter().map(|(c, m)| (c.clone(), m.0)).collect());
+                    Quantity::MoneyAnyOf(at_least.iter().map(|(c, m)| (c.clone(), m.0)).collect());
                 let mut res = leaf(id, description, met, actual, required, short);
                 res.workings = self
                     .workings
