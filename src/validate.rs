@@ -1080,14 +1080,17 @@ fn check_access_grants(
                 .iter()
                 .filter(|g| g.access == AccessLevel::Full)
                 .collect();
-            if full.len() > 1 {
-                let names: Vec<&str> = full.iter().map(|g| g.partner).collect();
+            // The rule limits partners, not grants: one partner may hold several full-access
+            // grants of one customer (say, before and after the means of payment changed).
+            let names: BTreeSet<&str> = full.iter().map(|g| g.partner).collect();
+            if names.len() > 1 {
+                let names: Vec<&str> = names.into_iter().collect();
                 for g in &full {
                     found.push((
                         g.file,
                         DocPath::root().key("access_grants").index(g.index).key("access"),
                         "full-access-conflict",
-                        format!("customer `{customer}` grants full access to {} partners ({}); only one is allowed", full.len(), names.join(", ")),
+                        format!("customer `{customer}` grants full access to {} partners ({}); only one is allowed", names.len(), names.join(", ")),
                         "a customer can give full access to one partner only; make the others restricted".into(),
                     ));
                 }
