@@ -254,6 +254,17 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 );
                 Ctx::hint(d, known(p.obligations.keys()));
             }
+            Requirement::RegisteredCompany { accepts, .. } if accepts.is_empty() => {
+                let d = c.warning(
+                    "registration-kinds",
+                    rp.clone(),
+                    format!("requirement `{id}` accepts no registration kind; nobody meets it"),
+                );
+                Ctx::hint(
+                    d,
+                    "list the kinds that count, e.g. accepts = [\"commercial_register\", \"siret\"]",
+                );
+            }
             Requirement::Deadline { training, .. }
                 if !p.trainings.contains_key(training.as_str()) =>
             {

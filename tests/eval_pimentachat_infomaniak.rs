@@ -295,7 +295,7 @@ fn infomaniak_needs_a_registered_company() {
     assert_eq!(ev.tier, None);
     assert_eq!(
         ev.next_tier.unwrap().missing,
-        vec!["a commercial register entry (or SIRET, VAT id or equivalent)"]
+        vec!["a commercial register entry or a SIRET number or an entry in an equivalent register"]
     );
 }
 

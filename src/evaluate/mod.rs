@@ -1133,16 +1133,17 @@ impl<'a> Cx<'a> {
                 };
                 flag_leaf(id, description, met, short)
             }
-            Requirement::RegisteredCompany { .. } => {
-                let met = self.partner.registration.is_registered();
-                flag_leaf(
-                    id,
-                    description,
-                    met,
-                    self.prose_if(!met, || {
-                        "a commercial register entry (or SIRET, VAT id or equivalent)".to_owned()
-                    }),
-                )
+            Requirement::RegisteredCompany { accepts, .. } => {
+                let reg = &self.partner.registration;
+                let met = accepts.iter().any(|k| reg.has(*k));
+                let short = self.prose_if(!met, || match accepts.as_slice() {
+                    [] => "a registration kind the program accepts (it names none)".to_owned(),
+                    kinds => {
+                        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                        names.join(" or ")
+                    }
+                });
+                flag_leaf(id, description, met, short)
             }
             Requirement::Deadline {
                 training,

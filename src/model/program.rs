@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use super::partner::{AccessLevel, PaymentMeans};
+use super::partner::{AccessLevel, PaymentMeans, RegistrationKind};
 use super::scalar::{Currency, Date, Id, Money};
 use super::ApiVersion;
 
@@ -532,10 +532,14 @@ pub enum Requirement {
         /// Description for traces.
         name: Option<String>,
     },
-    /// The partner is a company in a commercial register (or equivalent).
+    /// The partner is a company in a register the program accepts.
     RegisteredCompany {
         /// Description for traces.
         name: Option<String>,
+        /// The registration kinds that count, any one sufficing. None is implied: an empty list
+        /// is met by nobody (and `check` warns).
+        #[serde(default)]
+        accepts: Vec<RegistrationKind>,
     },
     /// A training of `training` kind attended within `within_days` of the contract start.
     Deadline {
@@ -598,7 +602,7 @@ impl Requirement {
             | Requirement::Amount { name, .. }
             | Requirement::Obligation { name, .. }
             | Requirement::ContractSigned { name }
-            | Requirement::RegisteredCompany { name }
+            | Requirement::RegisteredCompany { name, .. }
             | Requirement::Deadline { name, .. }
             | Requirement::HoldsTier { name, .. }
             | Requirement::Approval { name, .. }
