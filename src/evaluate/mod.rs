@@ -392,7 +392,7 @@ fn evaluate_once(
         .map(|l| {
             cx.qualification(
                 l.tier.as_str(),
-                terms.tier_name(l.tier.as_str()),
+                terms.tier_name_in(membership.track.as_ref(), l.tier.as_str()),
                 &l.requires,
                 member_ok,
             )
@@ -1210,7 +1210,10 @@ impl<'a> Cx<'a> {
             }
             Requirement::HoldsTier { tier, .. } => {
                 let met = self.holds_tier(tier.as_str(), depth);
-                let name = self.p.tier_name(tier.as_str()).to_owned();
+                let name = self
+                    .p
+                    .tier_name_in(self.membership.track.as_ref(), tier.as_str())
+                    .to_owned();
                 flag_leaf(
                     id,
                     description,

@@ -184,6 +184,10 @@ pub struct Track {
     pub name: String,
     /// Who the track is for.
     pub description: Option<String>,
+    /// Names of the tiers in this track, tier id → name, where they differ from the tier's own
+    /// name ("Business Cloud Partner"); used wherever the tier of a member of the track is shown.
+    #[serde(default)]
+    pub tier_names: BTreeMap<Id, String>,
 }
 
 /// Requirements and benefits that apply to every member.
@@ -751,6 +755,27 @@ impl Program {
     /// Rank of a tier (0 = lowest), if defined.
     pub fn tier_rank(&self, tier: &str) -> Option<usize> {
         self.tiers.iter().position(|t| t.id.as_str() == tier)
+    }
+    /// Human name of a tier in a track: the track's own name for it, else the tier's name.
+    pub fn tier_name_in<'a>(&'a self, track: Option<&Id>, tier: &'a str) -> &'a str {
+        self.tracks
+            .iter()
+            .find(|t| Some(&t.id) == track)
+            .and_then(|t| t.tier_names.get(tier))
+            .map_or_else(|| self.tier_name(tier), String::as_str)
+    }
+    /// Every name a tier goes by across the tracks, the tier's own name first: "Business Partner /
+    /// Business Cloud Partner".
+    pub fn tier_names_all(&self, tier: &str) -> String {
+        let mut names = vec![self.tier_name(tier)];
+        for t in &self.tracks {
+            if let Some(n) = t.tier_names.get(tier) {
+                if !names.contains(&n.as_str()) {
+                    names.push(n);
+                }
+            }
+        }
+        names.join(" / ")
     }
     /// Human name of a tier.
     pub fn tier_name<'a>(&'a self, tier: &'a str) -> &'a str {
