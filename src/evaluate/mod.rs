@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::model::partner::{Membership, Partner};
 use crate::model::program::{
-    Aggregate, EntitlementKind, GrantValue, Grants, JudgeOn, Level, Measure, MoneyFacts, Overdue,
-    Partial, Program, Requirement,
+    Aggregate, EntitlementKind, GrantValue, Grants, GrantsTo, JudgeOn, Level, Measure, MoneyFacts,
+    Overdue, Partial, Program, Requirement,
 };
 use crate::model::scalar::{format_amount, Currency, Date, Id, Month};
 use time::{review_period, window_span, ReviewPeriod, Span};
@@ -451,7 +451,8 @@ fn evaluate_once(
     let holds_anything = tier.is_some()
         || partner_types.iter().any(|q| q.qualified)
         || status_results.iter().any(|q| q.qualified);
-    if holds_anything {
+    let member_gets = terms.membership.grants_to == GrantsTo::Members && member_ok;
+    if holds_anything || member_gets {
         grants.push(("membership".into(), &terms.membership.grants));
     }
     if let Some(t) = &tier {

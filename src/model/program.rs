@@ -68,7 +68,7 @@ pub struct Program {
     /// Tracks that share the tiers but measure differently. Empty: one implicit track.
     #[serde(default)]
     pub tracks: Vec<Track>,
-    /// Requirements and benefits common to every member who holds any tier, type or status.
+    /// Requirements of every member, and benefits of the members `grants_to` names.
     #[serde(default)]
     pub membership: MembershipTerms,
     /// What each tier requires and grants, per track.
@@ -197,9 +197,23 @@ pub struct MembershipTerms {
     /// Requirements every tier, type and status needs in addition to its own.
     #[serde(default)]
     pub requires: Vec<Id>,
-    /// Entitlements of every member holding any tier, type or status.
+    /// Entitlements of the members `grants_to` names.
     #[serde(default)]
     pub grants: Grants,
+    /// Who gets the membership grants.
+    #[serde(default)]
+    pub grants_to: GrantsTo,
+}
+
+/// Who gets the `[membership]` grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantsTo {
+    /// Members holding a tier, partner type or status (the default).
+    #[default]
+    Holders,
+    /// Every member meeting the membership requirements, with or without a tier, type or status.
+    Members,
 }
 
 /// One tier in one track (or in all tracks when `track` is absent).
