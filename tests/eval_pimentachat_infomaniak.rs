@@ -78,6 +78,10 @@ fn pim(partner: &str, as_of: &str) -> Evaluation {
     eval(("programs/pimentachat.toml", PIMENTA), partner, as_of)
 }
 
+/// "Rabatt von 20% ..., wenn ... das endgültige Angebot das Premiumangebot ... enthält": the value
+/// with the deals it applies to.
+const PREMIUM_DISCOUNT: &str = "20%, only on deals whose final offer includes the pimentaCHAT premium offering (support plans or enterprise licence)";
+
 fn value(ev: &Evaluation, id: &str) -> Option<String> {
     ev.entitlements
         .iter()
@@ -111,7 +115,10 @@ fn pimentachat_types_are_held_together_with_their_terms() {
     assert!(value(&ev, "referred-project-revenue-share")
         .unwrap()
         .starts_with("partner 70% / vendor 30% of "));
-    assert_eq!(value(&ev, "premium-discount").as_deref(), Some("20%"));
+    assert_eq!(
+        value(&ev, "premium-discount").as_deref(),
+        Some(PREMIUM_DISCOUNT)
+    );
     assert_eq!(value(&ev, "directory-listing").as_deref(), Some("listed"));
     assert_eq!(value(&ev, "third-level-support").as_deref(), Some("yes"));
 }
@@ -129,7 +136,10 @@ fn pimentachat_value_added_partner() {
         AS_OF,
     );
     assert_eq!(ev.types, vec!["value-added-partner"]);
-    assert_eq!(value(&ev, "premium-discount").as_deref(), Some("20%"));
+    assert_eq!(
+        value(&ev, "premium-discount").as_deref(),
+        Some(PREMIUM_DISCOUNT)
+    );
     assert!(value(&ev, "special-project-revenue-split")
         .unwrap()
         .contains("individual agreement"));

@@ -669,10 +669,14 @@ fn better(a: &GrantValue, b: &GrantValue) -> bool {
 pub fn display_grant(def: &crate::model::program::EntitlementDef, v: &GrantValue) -> String {
     let per = def.per.map(|p| format!(" per {p}")).unwrap_or_default();
     let shown = display_value(def, v, &per);
-    if def.up_to {
+    let shown = if def.up_to {
         format!("up to {shown}")
     } else {
         shown
+    };
+    match &def.condition {
+        Some(c) => format!("{shown}, only {c}"),
+        None => shown,
     }
 }
 

@@ -692,6 +692,10 @@ pub struct EntitlementDef {
     /// The granted value is a maximum ("up to 35%"), not a fixed amount.
     #[serde(default)]
     pub up_to: bool,
+    /// Which deals, products or contracts the entitlement applies to, when not all: completes
+    /// "only …", e.g. "on deals whose final offer includes the premium offering". Shown with the
+    /// value in every output.
+    pub condition: Option<String>,
     /// Further wording from the terms.
     pub description: Option<String>,
 }
