@@ -261,6 +261,17 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 );
                 Ctx::hint(d, known(p.obligations.keys()));
             }
+            Requirement::RegisteredCompany { accepts, .. } if accepts.is_empty() => {
+                let d = c.warning(
+                    "registration-kinds",
+                    rp.clone(),
+                    format!("requirement `{id}` accepts no registration kind; nobody meets it"),
+                );
+                Ctx::hint(
+                    d,
+                    "list the kinds that count, e.g. accepts = [\"commercial_register\", \"siret\"]",
+                );
+            }
             Requirement::Deadline { training, .. }
                 if !p.trainings.contains_key(training.as_str()) =>
             {
@@ -1329,14 +1340,17 @@ fn check_access_grants(
                 .iter()
                 .filter(|g| g.access == AccessLevel::Full)
                 .collect();
-            if full.len() > 1 {
-                let names = named_list(full.iter().map(|g| g.partner), full.len());
+            // The rule limits partners, not grants: one partner may hold several full-access
+            // grants of one customer (say, before and after the means of payment changed).
+            let partners: BTreeSet<&str> = full.iter().map(|g| g.partner).collect();
+            if partners.len() > 1 {
+                let names = named_list(partners.iter().copied(), partners.len());
                 for g in &full {
                     found.push((
                         g.file,
                         DocPath::root().key("access_grants").index(g.index).key("access"),
                         "full-access-conflict",
-                        format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", full.len()),
+                        format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", partners.len()),
                         "a customer can give full access to one partner only; make the others restricted".into(),
                     ));
                 }

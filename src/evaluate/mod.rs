@@ -12,8 +12,8 @@ use serde::Serialize;
 
 use crate::model::partner::{Membership, Partner};
 use crate::model::program::{
-    Aggregate, EntitlementKind, GrantValue, Grants, Level, Measure, MoneyFacts, Program,
-    Requirement,
+    Aggregate, EntitlementKind, GrantValue, Grants, GrantsTo, JudgeOn, Level, Measure, MoneyFacts,
+    Overdue, Partial, Program, Requirement,
 };
 use crate::model::scalar::{format_amount, Currency, Date, Id, Month};
 use time::{review_period, window_span, ReviewPeriod, Span};
@@ -44,6 +44,9 @@ pub enum Quantity {
     Unlimited,
     /// Money per currency (serialized with exactly two decimals).
     Money(#[serde(serialize_with = "two_decimals")] BTreeMap<Currency, Decimal>),
+    /// Alternative amounts, one per currency, any one of which suffices (a threshold such as
+    /// "CHF 2000 oder € 1800"; serialized with exactly two decimals).
+    MoneyAnyOf(#[serde(serialize_with = "two_decimals")] BTreeMap<Currency, Decimal>),
     /// A yes/no fact.
     Flag(bool),
     /// A points score (serialized with exactly two decimals).
@@ -69,7 +72,7 @@ fn two_decimals_one<S: serde::Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S:
 }
 
 impl Quantity {
-    /// Human rendering: `3`, `1,999.99 EUR`, `yes`.
+    /// Human rendering: `3`, `1,999.99 EUR`, `2,000.00 CHF or 1,800.00 EUR`, `yes`.
     pub fn display(&self) -> String {
         match self {
             Quantity::Count(n) => n.to_string(),
@@ -80,6 +83,11 @@ impl Quantity {
                 .map(|(c, a)| format!("{} {c}", format_amount(*a)))
                 .collect::<Vec<_>>()
                 .join(" + "),
+            Quantity::MoneyAnyOf(m) => m
+                .iter()
+                .map(|(c, a)| format!("{} {c}", format_amount(*a)))
+                .collect::<Vec<_>>()
+                .join(" or "),
             Quantity::Flag(b) => if *b { "yes" } else { "no" }.into(),
             Quantity::Points(p) => p.round_dp(2).normalize().to_string(),
             Quantity::None => "—".into(),
@@ -109,6 +117,10 @@ pub struct RequirementResult {
     /// Results of the parts of a combination.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<RequirementResult>,
+    /// How the measured value was arrived at where that is not a plain sum: the pro-rata share of
+    /// a booking period only partly inside the window, say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workings: Vec<String>,
 }
 
 impl RequirementResult {
@@ -226,6 +238,9 @@ pub struct Evaluation {
     pub as_of: Date,
     /// The review in force on the as-of date.
     pub review: ReviewPeriod,
+    /// The date every requirement was judged on (the program's `review.judge_on`); approvals
+    /// are judged on the as-of date.
+    pub judged_on: Date,
     /// Track, for programs with tracks.
     pub track: Option<String>,
     /// Qualifying tier id, or none.
@@ -357,14 +372,20 @@ fn evaluate_once(
 ) -> Evaluation {
     let review = review_period(&terms.review, as_of);
     let levels = track_levels(terms, membership.track.as_ref());
+    let judged = match terms.review.judge_on {
+        JudgeOn::ReviewDate => review.date,
+        JudgeOn::AsOf => as_of,
+    };
     let mut cx = Cx {
         partner,
         membership,
         p: terms,
         as_of,
+        judged,
         review,
         measures: HashMap::new(),
         levels: levels.clone(),
+        workings: HashMap::new(),
         tier_memo: HashMap::new(),
         warnings: BTreeSet::new(),
         detail,
@@ -386,7 +407,7 @@ fn evaluate_once(
         .map(|l| {
             let q = cx.qualification(
                 l.tier.as_str(),
-                terms.tier_name(l.tier.as_str()),
+                terms.tier_name_in(membership.track.as_ref(), l.tier.as_str()),
                 &l.requires,
                 member_ok,
             );
@@ -447,7 +468,8 @@ fn evaluate_once(
     let holds_anything = tier.is_some()
         || partner_types.iter().any(|q| q.qualified)
         || status_results.iter().any(|q| q.qualified);
-    if holds_anything {
+    let member_gets = terms.membership.grants_to == GrantsTo::Members && member_ok;
+    if holds_anything || member_gets {
         grants.push(("membership".into(), &terms.membership.grants));
     }
     if let Some(t) = &tier {
@@ -518,6 +540,7 @@ fn evaluate_once(
         terms_effective_from: terms.effective_from,
         as_of,
         review,
+        judged_on: judged,
         track,
         tier,
         tier_basis,
@@ -671,10 +694,14 @@ fn better(a: &GrantValue, b: &GrantValue) -> bool {
 pub fn display_grant(def: &crate::model::program::EntitlementDef, v: &GrantValue) -> String {
     let per = def.per.map(|p| format!(" per {p}")).unwrap_or_default();
     let shown = display_value(def, v, &per);
-    if def.up_to {
+    let shown = if def.up_to {
         format!("up to {shown}")
     } else {
         shown
+    };
+    match &def.condition {
+        Some(c) => format!("{shown}, only {c}"),
+        None => shown,
     }
 }
 
@@ -715,10 +742,14 @@ struct Cx<'a> {
     membership: &'a Membership,
     p: &'a Program,
     as_of: Date,
+    /// The date requirements are judged on (see [`JudgeOn`]).
+    judged: Date,
     review: ReviewPeriod,
     measures: HashMap<&'a str, (Quantity, String)>,
     /// The levels of the partner's track, lowest tier first.
     levels: Vec<&'a Level>,
+    /// How the partly counted entries of a measure were counted, for the trace.
+    workings: HashMap<&'a str, Vec<String>>,
     /// Whether each tier decided so far is held.
     tier_memo: HashMap<String, bool>,
     warnings: BTreeSet<Warning>,
@@ -790,11 +821,17 @@ impl<'a> Cx<'a> {
         let Some(m) = self.p.measures.get(id) else {
             return (Quantity::None, id.to_owned());
         };
-        let span = m.window().map(|w| window_span(w, &self.review));
+        // Windows that run up to a date end on the judgement date.
+        let at = ReviewPeriod {
+            date: self.judged,
+            ..self.review
+        };
+        let span = m.window().map(|w| window_span(w, &at));
         let value = match m {
             Measure::Sum {
                 facts,
                 product_lines,
+                partial,
                 ..
             } => {
                 let span = span.expect("sum has a window");
@@ -802,8 +839,13 @@ impl<'a> Cx<'a> {
                     MoneyFacts::Revenue => &self.partner.revenue,
                     MoneyFacts::ManagedVolume => &self.partner.managed_volume,
                 };
+                let list = match facts {
+                    MoneyFacts::Revenue => "revenue",
+                    MoneyFacts::ManagedVolume => "managed_volume",
+                };
                 let mut sums: BTreeMap<Currency, Decimal> = BTreeMap::new();
                 let mut overflow = BTreeSet::new();
+                let mut workings = Vec::new();
                 for (i, e) in entries.iter().enumerate() {
                     if !self.is_mine(&e.program)
                         || !(product_lines.is_empty() || product_lines.contains(&e.product_line))
@@ -811,20 +853,24 @@ impl<'a> Cx<'a> {
                         continue;
                     }
                     let Some((s, end)) = e.span() else { continue };
-                    if span.covers(s, end) {
+                    let counted = if span.covers(s, end) {
+                        Some(e.amount.0)
+                    } else if span.overlaps(s, end) {
+                        self.partial_share(*partial, list, i, e, span, &mut workings)
+                    } else {
+                        None
+                    };
+                    if let Some(a) = counted {
                         let sum = sums.entry(e.currency.clone()).or_default();
-                        if !add_checked(sum, e.amount.0) {
+                        if !add_checked(sum, a) {
                             overflow.insert(e.currency.clone());
                         }
-                    } else if span.overlaps(s, end) {
-                        let list = match facts {
-                            MoneyFacts::Revenue => "revenue",
-                            MoneyFacts::ManagedVolume => "managed_volume",
-                        };
-                        self.warn("partial-period", format!("{list}[{i}] ({s} to {end}) lies only partly inside the window {span}; it is not counted"));
                     }
                 }
                 self.warn_overflow(m.name(), overflow);
+                if !workings.is_empty() {
+                    self.workings.insert(id, workings);
+                }
                 Quantity::Money(sums)
             }
             Measure::Recurring {
@@ -912,7 +958,7 @@ impl<'a> Cx<'a> {
                 }
             }
             Measure::CertifiedPeople { kinds, .. } => {
-                let on = self.review.date;
+                let on = self.judged;
                 let people: BTreeSet<&str> = self
                     .partner
                     .certifications
@@ -924,7 +970,9 @@ impl<'a> Cx<'a> {
                 Quantity::Count(people.len() as u64)
             }
             Measure::ContractMonths { .. } => {
-                match (self.membership.contract_start, self.membership.contract_end) {
+                // A contract that starts after the judgement date has not started yet.
+                let start = self.membership.contract_start.filter(|s| *s <= self.judged);
+                match (start, self.membership.contract_end) {
                     (Some(s), Some(e)) => Quantity::Count(whole_months(s, e.add_days(1))),
                     (Some(_), None) => Quantity::Unlimited,
                     _ => Quantity::Count(0),
@@ -936,6 +984,7 @@ impl<'a> Cx<'a> {
                     .access_grants
                     .iter()
                     .filter(|g| self.is_mine(&g.program) && access.is_none_or(|a| a == g.access))
+                    .filter(|g| g.since.is_none_or(|d| d <= self.judged))
                     .map(|g| g.customer.as_str())
                     .collect();
                 Quantity::Count(customers.len() as u64)
@@ -949,6 +998,46 @@ impl<'a> Cx<'a> {
         });
         self.measures.insert(id, (value.clone(), label.clone()));
         (value, label)
+    }
+
+    /// What a sum counts of entry `i`, booked for a period only partly inside `span`, and how.
+    fn partial_share(
+        &mut self,
+        partial: Partial,
+        list: &str,
+        i: usize,
+        e: &crate::model::partner::MoneyEntry,
+        span: Span,
+        workings: &mut Vec<String>,
+    ) -> Option<Decimal> {
+        let (s, end) = e.span()?;
+        let booked = format!("{list}[{i}] {} {} for {s} to {end}", e.amount, e.currency);
+        match partial {
+            Partial::Exclude => {
+                self.warn("partial-period", format!("{list}[{i}] ({s} to {end}) lies only partly inside the window {span}; it is not counted"));
+                None
+            }
+            Partial::Include => {
+                if self.detail == Detail::Full {
+                    workings.push(format!("{booked}: counted in full (partial = include)"));
+                }
+                Some(e.amount.0)
+            }
+            Partial::ProRata => {
+                let inside = span.start.max(s).days_until(span.end.min(end)) + 1;
+                let days = s.days_until(end) + 1;
+                let share = pro_rata(e.amount.0, inside, days)?;
+                if self.detail == Detail::Full {
+                    workings.push(format!(
+                        "{booked}: {inside} of {days} days inside the window, {} × {inside} / {days} = {} {}",
+                        e.amount,
+                        format_amount(share),
+                        e.currency
+                    ));
+                }
+                Some(share)
+            }
+        }
     }
 
     fn cert_expiry(&self, c: &crate::model::partner::Certification) -> Option<Date> {
@@ -1069,8 +1158,14 @@ impl<'a> Cx<'a> {
                     format!("{} more {label}", parts.join(" or "))
                 });
                 let required =
-                    Quantity::Money(at_least.iter().map(|(c, m)| (c.clone(), m.0)).collect());
-                leaf(id, description, met, actual, required, short)
+                    Quantity::MoneyAnyOf(at_least.iter().map(|(c, m)| (c.clone(), m.0)).collect());
+                let mut res = leaf(id, description, met, actual, required, short);
+                res.workings = self
+                    .workings
+                    .get(measure.as_str())
+                    .cloned()
+                    .unwrap_or_default();
+                res
             }
             Requirement::Obligation { obligation, .. } => {
                 let met = self
@@ -1084,8 +1179,8 @@ impl<'a> Cx<'a> {
             }
             Requirement::ContractSigned { .. } => {
                 let m = self.membership;
-                let signed = m.contract_start.is_some_and(|s| s <= self.as_of);
-                let in_force = m.contract_end.is_none_or(|e| self.as_of <= e);
+                let signed = m.contract_start.is_some_and(|s| s <= self.judged);
+                let in_force = m.contract_end.is_none_or(|e| self.judged <= e);
                 let met = signed && in_force;
                 let short = if !signed {
                     self.prose_if(true, || "a signed partner contract".to_owned())
@@ -1101,20 +1196,22 @@ impl<'a> Cx<'a> {
                 };
                 flag_leaf(id, description, met, short)
             }
-            Requirement::RegisteredCompany { .. } => {
-                let met = self.partner.registration.is_registered();
-                flag_leaf(
-                    id,
-                    description,
-                    met,
-                    self.prose_if(!met, || {
-                        "a commercial register entry (or SIRET, VAT id or equivalent)".to_owned()
-                    }),
-                )
+            Requirement::RegisteredCompany { accepts, .. } => {
+                let reg = &self.partner.registration;
+                let met = accepts.iter().any(|k| reg.has(*k));
+                let short = self.prose_if(!met, || match accepts.as_slice() {
+                    [] => "a registration kind the program accepts (it names none)".to_owned(),
+                    kinds => {
+                        let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                        names.join(" or ")
+                    }
+                });
+                flag_leaf(id, description, met, short)
             }
             Requirement::Deadline {
                 training,
                 within_days,
+                overdue,
                 ..
             } => {
                 let Some(start) = self.membership.contract_start else {
@@ -1130,16 +1227,18 @@ impl<'a> Cx<'a> {
                     .get(training.as_str())
                     .cloned()
                     .unwrap_or_else(|| training.to_string());
+                // A training dated after the judgement date has not happened yet (as of then).
                 let done = self
                     .partner
                     .trainings
                     .iter()
                     .filter(|t| self.is_mine(&t.program) && t.kind == *training)
                     .map(|t| t.date)
+                    .filter(|d| *d <= self.judged)
                     .min();
                 match done {
                     Some(d) if d <= due => flag_leaf(id, description, true, None),
-                    _ if self.as_of <= due => {
+                    _ if self.judged <= due => {
                         self.warn("training-due", format!("{name} is due by {due} ({within_days} days after the contract start)"));
                         leaf(
                             id,
@@ -1150,20 +1249,34 @@ impl<'a> Cx<'a> {
                             None,
                         )
                     }
+                    Some(_) if *overdue != Overdue::Permanent => {
+                        flag_leaf(id, description, true, None)
+                    }
                     late => {
                         let msg = match late {
                             Some(d) => format!("{name} was due by {due} but attended on {d}"),
                             None => format!("{name} is overdue since {due}"),
                         };
                         self.warn("training-overdue", msg);
+                        let met = *overdue == Overdue::Warn;
                         let short = self.prose_if(true, || format!("{description} (due by {due})"));
-                        flag_leaf(id, description, false, short)
+                        leaf(
+                            id,
+                            description,
+                            met,
+                            Quantity::Flag(false),
+                            Quantity::Flag(true),
+                            short,
+                        )
                     }
                 }
             }
             Requirement::HoldsTier { tier, .. } => {
                 let met = self.holds_tier(tier.as_str(), depth);
-                let name = self.p.tier_name(tier.as_str()).to_owned();
+                let name = self
+                    .p
+                    .tier_name_in(self.membership.track.as_ref(), tier.as_str())
+                    .to_owned();
                 flag_leaf(
                     id,
                     description,
@@ -1249,6 +1362,7 @@ impl<'a> Cx<'a> {
                     shortfall,
                     waived_by: None,
                     children,
+                    workings: Vec::new(),
                 }
             }
             Requirement::Points {
@@ -1293,6 +1407,11 @@ impl<'a> Cx<'a> {
                         }),
                         waived_by: None,
                         children: Vec::new(),
+                        workings: self
+                            .workings
+                            .get(comp.measure.as_str())
+                            .cloned()
+                            .unwrap_or_default(),
                     });
                 }
                 let need = Decimal::from(*at_least);
@@ -1309,6 +1428,7 @@ impl<'a> Cx<'a> {
                     shortfall,
                     waived_by: None,
                     children,
+                    workings: Vec::new(),
                 }
             }
         }
@@ -1477,7 +1597,18 @@ fn leaf(
         shortfall: if met { None } else { shortfall },
         waived_by: None,
         children: Vec::new(),
+        workings: Vec::new(),
     }
+}
+
+/// `amount × inside / days`, rounded to the cent half away from zero (commercial rounding); each
+/// entry is rounded on its own so that a trace adds up to the measure it shows. `None` only if the
+/// product does not fit a decimal.
+fn pro_rata(amount: Decimal, inside: i64, days: i64) -> Option<Decimal> {
+    let share = amount
+        .checked_mul(Decimal::from(inside))?
+        .checked_div(Decimal::from(days.max(1)))?;
+    Some(share.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero))
 }
 
 /// "in 2025" for a calendar year, "in 2025-Q3" for a quarter, "in 2025-12" for a month, else

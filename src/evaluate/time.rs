@@ -179,6 +179,7 @@ mod tests {
             month: None,
             grace_months: None,
             description: None,
+            judge_on: Default::default(),
         }
     }
 

@@ -158,7 +158,46 @@ pub struct Registration {
     pub other_register: Option<String>,
 }
 
+/// A kind of registration a partner can show: one field of [`Registration`].
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationKind {
+    /// `commercial_register`.
+    CommercialRegister,
+    /// `siret`.
+    Siret,
+    /// `vat_id`: a tax registration, not an entry in a register of companies.
+    VatId,
+    /// `other_register`.
+    OtherRegister,
+}
+
+impl RegistrationKind {
+    /// Human name.
+    pub fn name(self) -> &'static str {
+        match self {
+            RegistrationKind::CommercialRegister => "a commercial register entry",
+            RegistrationKind::Siret => "a SIRET number",
+            RegistrationKind::VatId => "a VAT id",
+            RegistrationKind::OtherRegister => "an entry in an equivalent register",
+        }
+    }
+}
+
 impl Registration {
+    /// Whether the registration of `kind` is present.
+    pub fn has(&self, kind: RegistrationKind) -> bool {
+        let v = match kind {
+            RegistrationKind::CommercialRegister => &self.commercial_register,
+            RegistrationKind::Siret => &self.siret,
+            RegistrationKind::VatId => &self.vat_id,
+            RegistrationKind::OtherRegister => &self.other_register,
+        };
+        v.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
+
     /// Whether any registration number is present.
     pub fn is_registered(&self) -> bool {
         [

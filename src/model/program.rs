@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 
-use super::partner::{AccessLevel, PaymentMeans};
+use super::partner::{AccessLevel, PaymentMeans, RegistrationKind};
 use super::scalar::{Currency, Date, Id, Money};
 use super::ApiVersion;
 
@@ -68,7 +68,7 @@ pub struct Program {
     /// Tracks that share the tiers but measure differently. Empty: one implicit track.
     #[serde(default)]
     pub tracks: Vec<Track>,
-    /// Requirements and benefits common to every member who holds any tier, type or status.
+    /// Requirements of every member, and benefits of the members `grants_to` names.
     #[serde(default)]
     pub membership: MembershipTerms,
     /// What each tier requires and grants, per track.
@@ -103,6 +103,24 @@ pub struct Review {
     pub grace_months: Option<u32>,
     /// Human description of the review, quoted from the terms.
     pub description: Option<String>,
+    /// The one date every requirement of an evaluation is judged on.
+    #[serde(default)]
+    pub judge_on: JudgeOn,
+}
+
+/// The date an evaluation judges every requirement on: whether a contract is signed and in
+/// force, a certification valid, a deadline met; facts dated later do not count, and windows that
+/// run "up to" a date (`calendar-year`, `quarter`, `trailing-N-months`, `all-time`) end on it.
+/// Fixed periods (`review`, `previous-*`) stay those of the review in force. Approvals are
+/// decisions, not facts: they take effect on their own dates, judged on the as-of date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum JudgeOn {
+    /// The date of the review in force (the default): standings change only at reviews.
+    #[default]
+    ReviewDate,
+    /// The as-of date: standings follow the facts as they stand.
+    AsOf,
 }
 
 /// Review cadence.
@@ -166,6 +184,10 @@ pub struct Track {
     pub name: String,
     /// Who the track is for.
     pub description: Option<String>,
+    /// Names of the tiers in this track, tier id → name, where they differ from the tier's own
+    /// name ("Business Cloud Partner"); used wherever the tier of a member of the track is shown.
+    #[serde(default)]
+    pub tier_names: BTreeMap<Id, String>,
 }
 
 /// Requirements and benefits that apply to every member.
@@ -175,9 +197,23 @@ pub struct MembershipTerms {
     /// Requirements every tier, type and status needs in addition to its own.
     #[serde(default)]
     pub requires: Vec<Id>,
-    /// Entitlements of every member holding any tier, type or status.
+    /// Entitlements of the members `grants_to` names.
     #[serde(default)]
     pub grants: Grants,
+    /// Who gets the membership grants.
+    #[serde(default)]
+    pub grants_to: GrantsTo,
+}
+
+/// Who gets the `[membership]` grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GrantsTo {
+    /// Members holding a tier, partner type or status (the default).
+    #[default]
+    Holders,
+    /// Every member meeting the membership requirements, with or without a tier, type or status.
+    Members,
 }
 
 /// One tier in one track (or in all tracks when `track` is absent).
@@ -254,6 +290,21 @@ pub enum MoneyFacts {
     ManagedVolume,
 }
 
+/// How a sum counts an entry booked for a period (`period = "2025"`) that lies only partly inside
+/// the measure's window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Partial {
+    /// Not counted at all (with a `partial-period` warning).
+    #[default]
+    Exclude,
+    /// Counted in full.
+    Include,
+    /// Counted in proportion to its days inside the window: amount × days inside / days of the
+    /// period, rounded to the cent (half away from zero) per entry.
+    ProRata,
+}
+
 /// How monthly recurring revenue over a window becomes one figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
@@ -282,6 +333,9 @@ pub enum Measure {
         product_lines: Vec<Id>,
         /// Time window.
         window: Window,
+        /// How an entry booked for a period that lies only partly inside the window counts.
+        #[serde(default)]
+        partial: Partial,
     },
     /// Monthly recurring revenue per currency.
     Recurring {
@@ -496,10 +550,14 @@ pub enum Requirement {
         /// Description for traces.
         name: Option<String>,
     },
-    /// The partner is a company in a commercial register (or equivalent).
+    /// The partner is a company in a register the program accepts.
     RegisteredCompany {
         /// Description for traces.
         name: Option<String>,
+        /// The registration kinds that count, any one sufficing. None is implied: an empty list
+        /// is met by nobody (and `check` warns).
+        #[serde(default)]
+        accepts: Vec<RegistrationKind>,
     },
     /// A training of `training` kind attended within `within_days` of the contract start.
     Deadline {
@@ -509,6 +567,9 @@ pub enum Requirement {
         training: Id,
         /// Days after the contract start.
         within_days: u32,
+        /// What missing the deadline means.
+        #[serde(default)]
+        overdue: Overdue,
     },
     /// The partner qualifies for another tier in the same track (a prerequisite).
     HoldsTier {
@@ -559,7 +620,7 @@ impl Requirement {
             | Requirement::Amount { name, .. }
             | Requirement::Obligation { name, .. }
             | Requirement::ContractSigned { name }
-            | Requirement::RegisteredCompany { name }
+            | Requirement::RegisteredCompany { name, .. }
             | Requirement::Deadline { name, .. }
             | Requirement::HoldsTier { name, .. }
             | Requirement::Approval { name, .. }
@@ -568,6 +629,19 @@ impl Requirement {
             | Requirement::Points { name, .. } => name.as_deref(),
         }
     }
+}
+
+/// What missing a deadline means. Before the deadline the requirement is met (with a reminder).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Overdue {
+    /// A reminder only: still met (with a `training-overdue` warning) until done; done late is done.
+    Warn,
+    /// Not met while overdue; met again from the day it is done.
+    UnmetUntilDone,
+    /// Never met once missed, even if done late (the default).
+    #[default]
+    Permanent,
 }
 
 /// What kind of benefit an entitlement is; decides the shape of its granted value.
@@ -618,6 +692,10 @@ pub struct EntitlementDef {
     /// The granted value is a maximum ("up to 35%"), not a fixed amount.
     #[serde(default)]
     pub up_to: bool,
+    /// Which deals, products or contracts the entitlement applies to, when not all: completes
+    /// "only …", e.g. "on deals whose final offer includes the premium offering". Shown with the
+    /// value in every output.
+    pub condition: Option<String>,
     /// Further wording from the terms.
     pub description: Option<String>,
 }
@@ -695,6 +773,27 @@ impl Program {
     /// Rank of a tier (0 = lowest), if defined.
     pub fn tier_rank(&self, tier: &str) -> Option<usize> {
         self.tiers.iter().position(|t| t.id.as_str() == tier)
+    }
+    /// Human name of a tier in a track: the track's own name for it, else the tier's name.
+    pub fn tier_name_in<'a>(&'a self, track: Option<&Id>, tier: &'a str) -> &'a str {
+        self.tracks
+            .iter()
+            .find(|t| Some(&t.id) == track)
+            .and_then(|t| t.tier_names.get(tier))
+            .map_or_else(|| self.tier_name(tier), String::as_str)
+    }
+    /// Every name a tier goes by across the tracks, the tier's own name first: "Business Partner /
+    /// Business Cloud Partner".
+    pub fn tier_names_all(&self, tier: &str) -> String {
+        let mut names = vec![self.tier_name(tier)];
+        for t in &self.tracks {
+            if let Some(n) = t.tier_names.get(tier) {
+                if !names.contains(&n.as_str()) {
+                    names.push(n);
+                }
+            }
+        }
+        names.join(" / ")
     }
     /// Human name of a tier.
     pub fn tier_name<'a>(&'a self, tier: &'a str) -> &'a str {

@@ -202,6 +202,9 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
         let _ = write!(out, " — needs {}", e(s));
     }
     let _ = writeln!(out);
+    for w in &r.workings {
+        let _ = writeln!(out, "{pad}    = {w}");
+    }
 }
 
 /// The requirement trace of one evaluation, ending with a blank line.
@@ -224,6 +227,19 @@ pub fn explain_one(ev: &Evaluation) -> String {
         "  as of {}: review of {} on business {}{next}",
         ev.as_of, ev.review.date, ev.review.window
     );
+    let _ = if ev.judged_on == ev.as_of {
+        writeln!(
+            out,
+            "  requirements judged on {}, the as-of date",
+            ev.judged_on
+        )
+    } else {
+        writeln!(
+            out,
+            "  requirements judged on {}, the review date (approvals on the as-of date)",
+            ev.judged_on
+        )
+    };
     if let Some(t) = &ev.track {
         let _ = writeln!(out, "  track: {}", e(t));
     }

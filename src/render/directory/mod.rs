@@ -98,7 +98,8 @@ impl PublicProgram {
                 .iter()
                 .map(|t| PublicName {
                     id: t.id.to_string(),
-                    name: t.name.clone(),
+                    // A tier named differently per track goes by all its names here.
+                    name: p.tier_names_all(t.id.as_str()),
                 })
                 .collect(),
         }
@@ -112,6 +113,9 @@ pub struct PublicMembership {
     pub program: String,
     /// Program name.
     pub program_name: String,
+    /// The partner's track, for programs with tracks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub track: Option<PublicName>,
     /// Tier id, from the evaluation (none when listed through a type or status alone).
     pub tier: Option<String>,
     /// Tier name.
@@ -233,9 +237,16 @@ impl PublicPartner {
                     })
                     .collect();
                 types.sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+                let track = ev.track.as_ref().map(|id| PublicName {
+                    id: id.clone(),
+                    name: terms
+                        .and_then(|p| p.tracks.iter().find(|t| t.id.as_str() == id))
+                        .map_or_else(|| id.clone(), |t| t.name.clone()),
+                });
                 Some(PublicMembership {
                     program: ev.program.clone(),
                     program_name: ev.program_name.clone(),
+                    track,
                     tier: ev.tier.clone(),
                     tier_name: ev.tier_name().map(str::to_owned),
                     tier_rank,
@@ -636,7 +647,8 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
         .collect();
     let mut programs: BTreeMap<(String, String), ()> = BTreeMap::new();
     // program id → (rank or MAX, tier id) → name
-    let mut tiers: BTreeMap<&str, BTreeMap<(usize, &str), &str>> = BTreeMap::new();
+    // (a tier may go by a different name in each track)
+    let mut tiers: BTreeMap<&str, BTreeMap<(usize, &str), BTreeSet<&str>>> = BTreeMap::new();
     let mut types: BTreeMap<&str, BTreeMap<(&str, &str), ()>> = BTreeMap::new();
     let mut simple: [BTreeSet<&str>; 4] = Default::default();
     for p in &dir.partners {
@@ -646,7 +658,9 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
                 tiers
                     .entry(&m.program)
                     .or_default()
-                    .insert((m.tier_rank.unwrap_or(usize::MAX), t), n);
+                    .entry((m.tier_rank.unwrap_or(usize::MAX), t))
+                    .or_default()
+                    .insert(n);
             }
             for t in &m.types {
                 types
@@ -681,9 +695,9 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
                     name_of(prog),
                     (*prog).to_owned(),
                     ts.iter()
-                        .map(|((_, id), name)| FilterOption {
+                        .map(|((_, id), names)| FilterOption {
                             value: format!("{prog}/{id}"),
-                            label: (*name).to_owned(),
+                            label: names.iter().copied().collect::<Vec<_>>().join(" / "),
                         })
                         .collect(),
                 )
