@@ -645,6 +645,11 @@ fn thousands_of_files_with_one_id_get_bounded_messages() {
         .iter()
         .map(|d| d.message.as_str())
         .collect();
-    assert!(first.contains(&"customer `cust` grants full access to 2000 partners (same, same, same, same, same and 1995 more); only one is allowed"), "{first:?}");
+    // The access rule counts partners, not grants or files (issue #12): 2,000 files with one id
+    // are one partner, so the duplicate ids are the only finding.
+    assert!(
+        !first.iter().any(|m| m.contains("grants full access")),
+        "{first:?}"
+    );
     assert!(first.contains(&"partner id `same` is also used by partners/f0001.toml, partners/f0002.toml, partners/f0003.toml, partners/f0004.toml, partners/f0005.toml and 1994 more"), "{first:?}");
 }
