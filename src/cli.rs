@@ -21,6 +21,7 @@ enum Command {
     Diff(commands::diff::DiffArgs),
     Directory(commands::directory::DirectoryArgs),
     Eval(commands::eval::EvalArgs),
+    Fmt(commands::fmt::FmtArgs),
     Schema(commands::schema::SchemaArgs),
 }
 
@@ -32,6 +33,7 @@ pub fn main() -> ExitCode {
         Command::Diff(a) => commands::diff::run(a),
         Command::Directory(a) => commands::directory::run(a),
         Command::Eval(a) => commands::eval::run(a),
+        Command::Fmt(a) => commands::fmt::run(a),
         Command::Schema(a) => commands::schema::run(a),
     };
     match result {

@@ -9,6 +9,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod evaluate;
 pub mod fast_toml;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod render;

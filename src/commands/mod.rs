@@ -4,6 +4,7 @@ pub mod check;
 pub mod diff;
 pub mod directory;
 pub mod eval;
+pub mod fmt;
 pub mod schema;
 
 use std::io::{IsTerminal, Write};
