@@ -22,6 +22,7 @@ enum Command {
     Directory(commands::directory::DirectoryArgs),
     Eval(commands::eval::EvalArgs),
     Fmt(commands::fmt::FmtArgs),
+    New(commands::new::NewArgs),
     Schema(commands::schema::SchemaArgs),
 }
 
@@ -34,6 +35,7 @@ pub fn main() -> ExitCode {
         Command::Directory(a) => commands::directory::run(a),
         Command::Eval(a) => commands::eval::run(a),
         Command::Fmt(a) => commands::fmt::run(a),
+        Command::New(a) => commands::new::run(a),
         Command::Schema(a) => commands::schema::run(a),
     };
     match result {

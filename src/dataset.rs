@@ -43,6 +43,7 @@ impl Dataset {
             problems: snap.problems.clone(),
         };
         crate::validate::validate(&mut ds);
+        crate::scaffold::placeholder::flag(&mut ds);
         ds
     }
 

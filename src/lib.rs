@@ -13,6 +13,8 @@ pub mod format;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod scaffold;
 pub mod schema;
 pub mod source;
+pub mod suggest;
 pub mod validate;

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod directory;
 pub mod eval;
 pub mod fmt;
+pub mod new;
 pub mod schema;
 
 use std::io::{IsTerminal, Write};

@@ -1,0 +1,4 @@
+//! Starting points for users: new partner records and new partner-data repositories.
+
+pub mod partner;
+pub mod placeholder;
