@@ -22,6 +22,7 @@ enum Command {
     Directory(commands::directory::DirectoryArgs),
     Eval(commands::eval::EvalArgs),
     Fmt(commands::fmt::FmtArgs),
+    Init(commands::init::InitArgs),
     New(commands::new::NewArgs),
     Schema(commands::schema::SchemaArgs),
 }
@@ -35,6 +36,7 @@ pub fn main() -> ExitCode {
         Command::Directory(a) => commands::directory::run(a),
         Command::Eval(a) => commands::eval::run(a),
         Command::Fmt(a) => commands::fmt::run(a),
+        Command::Init(a) => commands::init::run(a),
         Command::New(a) => commands::new::run(a),
         Command::Schema(a) => commands::schema::run(a),
     };

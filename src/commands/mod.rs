@@ -5,6 +5,7 @@ pub mod diff;
 pub mod directory;
 pub mod eval;
 pub mod fmt;
+pub mod init;
 pub mod new;
 pub mod schema;
 
