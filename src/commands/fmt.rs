@@ -8,8 +8,9 @@ use crate::format;
 use crate::load::FileKind;
 use crate::source::Repo;
 
-/// Rewrite partner and program files in canonical form, keeping comments: the `#:schema` line
-/// first, keys in the order of the record's fields, arrays of tables grouped, money as quoted
+/// Rewrite partner and program files in canonical form, keeping comments.
+///
+/// The `#:schema` line first, keys in the order of the record's fields, arrays of tables grouped, money as quoted
 /// decimals with two places ("2000.00"), dates as TOML dates (2025-11-30).
 ///
 /// Exit status: 0 when done (with `--check`: when every file is canonical), 1 with `--check` when

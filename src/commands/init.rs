@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use super::{CmdResult, EXIT_OK};
 use crate::scaffold::init::{self, Pin};
 
-/// Create a partner-data repository: a commented starter program (or `--from` your own), an
+/// Create a partner-data repository in which `partnerctl check` passes at once.
+///
+/// A commented starter program (or `--from` your own), an
 /// example partner, the JSON schemas, editor settings, a README for partner managers and the
 /// pull-request review workflows, pinned to a partnerctl release. Runs `git init` unless the
 /// directory is already inside a repository. `partnerctl check` passes in the result.

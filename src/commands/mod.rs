@@ -1,6 +1,7 @@
 //! One module per subcommand; each has a clap `Args` struct whose doc comment is its help text.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod directory;
 pub mod eval;

@@ -22,7 +22,9 @@ enum NewWhat {
     Partner(NewPartnerArgs),
 }
 
-/// Write `partners/ID.toml` for a member of a program: the membership with the program's
+/// Write `partners/ID.toml` for a member of a program.
+///
+/// The membership with the program's
 /// obligations (each commented with its description), its product lines, training and
 /// certification kinds, and "TODO: …" placeholders that `check` reports until they are filled.
 #[derive(Debug, clap::Args)]
