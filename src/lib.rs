@@ -10,6 +10,7 @@ pub mod diff;
 pub mod evaluate;
 pub mod fast_toml;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;

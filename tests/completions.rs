@@ -8,7 +8,16 @@ fn completion_scripts_name_every_subcommand() {
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
         let run = common::run_in(tmp.path(), &["completions", shell]);
         assert_eq!(run.code, 0, "{shell}: {run:?}");
-        for sub in ["check", "fmt", "init", "new", "completions", "man"] {
+        for sub in [
+            "check",
+            "fmt",
+            "init",
+            "new",
+            "import",
+            "export",
+            "completions",
+            "man",
+        ] {
             assert!(run.stdout.contains(sub), "{shell} lacks {sub}");
         }
     }

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod directory;
 pub mod eval;
 pub mod fmt;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod schema;
