@@ -28,10 +28,15 @@ pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(String, Effect), 
     let Some(entries) = section.as_array_of_tables_mut() else {
         return Err(format!("`{}` is not an array of tables", kind.section()));
     };
+    // Keys of the existing entries, indexed once: a file with many entries and many rows stays
+    // linear.
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, t) in entries.iter().enumerate() {
+        index.entry(key_of(t, kind)).or_insert(i);
+    }
     let mut effect = Effect::default();
     for row in rows {
-        let found = entries.iter_mut().find(|t| key_of(t, kind) == row.key);
-        match found {
+        match index.get(&row.key).and_then(|&i| entries.get_mut(i)) {
             Some(t) => {
                 if update(t, row) {
                     effect.updated += 1;
@@ -40,6 +45,7 @@ pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(String, Effect), 
                 }
             }
             None => {
+                index.insert(row.key.clone(), entries.len());
                 entries.push(new_entry(row));
                 effect.added += 1;
             }
