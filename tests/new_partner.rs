@@ -153,3 +153,19 @@ fn a_chosen_track_is_written_and_needs_no_placeholder() {
     let check = repo.run(&["check", "--format", "github"]);
     assert_eq!(check.stdout.matches("::error").count(), 4, "{check:?}");
 }
+
+#[test]
+fn diff_counts_a_file_with_placeholders_as_invalid() {
+    let repo = TestRepo::with_nsp();
+    repo.write("partners/acme.toml", common::partner("acme"));
+    repo.commit_all("valid partner");
+    let edited = common::edit(
+        &common::partner("acme"),
+        "legal_name = \"Acme GmbH\"",
+        "legal_name = \"TODO: legal name\"",
+    );
+    repo.write("partners/acme.toml", edited);
+    let run = repo.run(&["diff", "HEAD", "--fail-on", "invalid"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("gate failed: invalid"), "{run:?}");
+}
