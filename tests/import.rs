@@ -97,7 +97,8 @@ fn decimal_comma_semicolons_and_a_column_map() {
         "[columns]\npartner = \"Partner-ID\"\namount = \"Umsatz\"\n",
     )
     .unwrap();
-    let csv = "Partner-ID;program;product_line;date;currency;Umsatz\n\
+    // As a spreadsheet saves it: with a UTF-8 byte-order mark.
+    let csv = "\u{feff}Partner-ID;program;product_line;date;currency;Umsatz\n\
                example-partner;example-program;licences;2025-07-01;EUR;1.234,56\n";
     let run = import(
         &dir,

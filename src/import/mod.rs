@@ -109,7 +109,10 @@ fn column_indexes<R: std::io::Read>(
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
     let find = |name: &str| {
         let header = opts.columns.get(name).map_or(name, String::as_str);
-        headers.iter().position(|h| h.trim() == header)
+        // Spreadsheets often save UTF-8 with a byte-order mark before the first header.
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}').trim() == header)
     };
     let required = |name: &str| {
         find(name).ok_or_else(|| {
