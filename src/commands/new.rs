@@ -70,7 +70,7 @@ pub fn run(args: &NewArgs) -> CmdResult {
     };
     check_choices(program, &new)?;
     if args.interactive && std::io::stdin().is_terminal() {
-        ask(&mut new, program)?;
+        ask(&mut new, program, &mut std::io::stdin().lock())?;
     }
     std::fs::create_dir_all(path.parent().expect("partners/ has a parent"))?;
     std::fs::write(&path, partner::render(program, &new))?;
@@ -113,13 +113,18 @@ fn check_choices(program: &Program, new: &NewPartner) -> Result<(), String> {
     Ok(())
 }
 
-/// Prompt for the required fields on stdin; an empty answer keeps the placeholder.
-fn ask(new: &mut NewPartner, program: &Program) -> Result<(), Box<dyn std::error::Error>> {
-    let line = |prompt: &str| -> std::io::Result<Option<String>> {
+/// Prompt (on stderr) for the required fields, reading answers from `input`; an empty answer
+/// keeps the placeholder, a malformed date is asked again.
+fn ask(
+    new: &mut NewPartner,
+    program: &Program,
+    input: &mut dyn BufRead,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut line = |prompt: &str| -> std::io::Result<Option<String>> {
         eprint!("{prompt}: ");
         std::io::stderr().flush()?;
         let mut s = String::new();
-        std::io::stdin().lock().read_line(&mut s)?;
+        input.read_line(&mut s)?;
         let s = s.trim().to_string();
         Ok((!s.is_empty()).then_some(s))
     };
@@ -139,4 +144,29 @@ fn ask(new: &mut NewPartner, program: &Program) -> Result<(), Box<dyn std::error
         check_choices(program, new)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_fill_the_fields_and_a_german_date_is_asked_again() {
+        let program: Program =
+            toml::from_str(include_str!("../../programs/nospamproxy.toml")).unwrap();
+        let mut new = NewPartner::default();
+        let mut input: &[u8] = b"Acme GmbH\n\nde\n30.11.2025\n2025-11-30\ncloud-only\n";
+        ask(&mut new, &program, &mut input).unwrap();
+        assert_eq!(new.legal_name.as_deref(), Some("Acme GmbH"));
+        assert_eq!(new.display_name, None, "empty answer keeps the placeholder");
+        assert_eq!(new.country.as_deref(), Some("DE"));
+        assert_eq!(new.contract_start.as_deref(), Some("2025-11-30"));
+        assert_eq!(new.track.as_deref(), Some("cloud-only"));
+        let mut typo: &[u8] = b"\n\n\n\ncloud-onli\n";
+        let err = ask(&mut NewPartner::default(), &program, &mut typo).unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean \"cloud-only\""),
+            "{err}"
+        );
+    }
 }
