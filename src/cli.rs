@@ -18,9 +18,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(commands::check::CheckArgs),
+    Completions(commands::completions::CompletionsArgs),
     Diff(commands::diff::DiffArgs),
     Directory(commands::directory::DirectoryArgs),
     Eval(commands::eval::EvalArgs),
+    Export(commands::import::ExportArgs),
+    Fmt(commands::fmt::FmtArgs),
+    Import(commands::import::ImportArgs),
+    Init(commands::init::InitArgs),
+    Man(commands::completions::ManArgs),
+    New(commands::new::NewArgs),
     Schema(commands::schema::SchemaArgs),
 }
 
@@ -29,9 +36,16 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
+        Command::Completions(a) => commands::completions::completions(a),
         Command::Diff(a) => commands::diff::run(a),
         Command::Directory(a) => commands::directory::run(a),
         Command::Eval(a) => commands::eval::run(a),
+        Command::Export(a) => commands::import::export(a),
+        Command::Fmt(a) => commands::fmt::run(a),
+        Command::Import(a) => commands::import::run(a),
+        Command::Init(a) => commands::init::run(a),
+        Command::Man(a) => commands::completions::man(a),
+        Command::New(a) => commands::new::run(a),
         Command::Schema(a) => commands::schema::run(a),
     };
     match result {

@@ -43,6 +43,7 @@ impl Dataset {
             problems: snap.problems.clone(),
         };
         crate::validate::validate(&mut ds);
+        crate::scaffold::placeholder::flag(&mut ds);
         ds
     }
 
@@ -96,7 +97,10 @@ impl Dataset {
             problems: head.problems.clone(),
         };
         let mut sides = [base_ds, head_ds];
-        sides.par_iter_mut().for_each(crate::validate::validate);
+        sides.par_iter_mut().for_each(|ds| {
+            crate::validate::validate(ds);
+            crate::scaffold::placeholder::flag(ds);
+        });
         let [base_ds, head_ds] = sides;
         (base_ds, head_ds)
     }

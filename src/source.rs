@@ -143,7 +143,7 @@ impl Repo {
             Side::Rev(rev) => format!(" at revision {rev:?}"),
         };
         Err(SourceError(format!(
-            "not a partner repository: no partners/ or programs/ in {}{at} (use --repo DIR, or create partners/ and programs/)",
+            "not a partner repository: no partners/ or programs/ in {}{at} (use --repo DIR, or start one with `partnerctl init`)",
             self.root.display()
         )))
     }

@@ -47,6 +47,9 @@ pub enum EvalFormat {
     Json,
     /// A Markdown table (with `--explain`, followed by the traces in a code block).
     Markdown,
+    /// CSV for spreadsheets: one row per partner and program with tier, types, statuses,
+    /// entitlements and the next step (`--explain` is ignored).
+    Csv,
 }
 
 /// Today's date in UTC.
@@ -120,6 +123,13 @@ pub fn run(args: &EvalArgs) -> CmdResult {
             parts.push(tail.as_bytes());
             super::emit_all(&parts)?;
             String::new()
+        }
+        EvalFormat::Csv => {
+            let rows =
+                evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
+                    crate::import::export::eval_row(&ev)
+                });
+            crate::import::export::to_csv(&crate::import::export::EVAL_HEADER, &rows)?
         }
         EvalFormat::Table | EvalFormat::Markdown => {
             let explain = args.explain;

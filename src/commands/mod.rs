@@ -1,9 +1,14 @@
 //! One module per subcommand; each has a clap `Args` struct whose doc comment is its help text.
 
 pub mod check;
+pub mod completions;
 pub mod diff;
 pub mod directory;
 pub mod eval;
+pub mod fmt;
+pub mod import;
+pub mod init;
+pub mod new;
 pub mod schema;
 
 use std::io::{IsTerminal, Write};
