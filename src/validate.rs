@@ -83,6 +83,31 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// `ended` and `reason` go together, and a membership cannot end before its contract starts.
+fn membership_end(c: &mut Ctx, mp: &DocPath, m: &crate::model::partner::Membership) {
+    if m.reason.is_some() && m.ended.is_none() {
+        let d = c.error(
+            "membership-end",
+            mp.key("reason"),
+            "a reason without `ended`".into(),
+        );
+        Ctx::hint(
+            d,
+            "add `ended = <the first day without membership>` or remove the reason",
+        );
+    }
+    if let (Some(s), Some(e)) = (m.contract_start, m.ended) {
+        if e < s {
+            let d = c.error(
+                "date-order",
+                mp.key("ended"),
+                "the membership ends before its contract starts".into(),
+            );
+            Ctx::hint(d, "contract_start must be on or before ended");
+        }
+    }
+}
+
 fn known<'k, K: std::borrow::Borrow<str> + 'k>(keys: impl IntoIterator<Item = &'k K>) -> String {
     let v: Vec<&str> = keys.into_iter().map(|k| k.borrow()).collect();
     if v.is_empty() {
@@ -922,6 +947,7 @@ fn check_partner(
                 Ctx::hint(d, known(prog.partner_types.iter().map(|t| &t.id)));
             }
         }
+        membership_end(&mut c, &mp, m);
         for k in m.obligations.keys() {
             if !prog.obligations.contains_key(k.as_str()) {
                 let d = c.error(

@@ -271,6 +271,9 @@ pub struct Evaluation {
     pub fees: Arc<Vec<Entitlement>>,
     /// Warnings, sorted.
     pub warnings: Vec<Warning>,
+    /// Set when the membership ended on or before the as-of date: then nothing is held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ended>,
 }
 
 impl Evaluation {
@@ -359,7 +362,43 @@ fn evaluate_memo(
 ) -> Evaluation {
     let mut ev = evaluate_once(partner, membership, terms, as_of, memo, detail);
     apply_grace(&mut ev, partner, membership, terms, as_of, memo, detail);
+    if let Some(day) = membership.ended.filter(|d| *d <= as_of) {
+        end_membership(&mut ev, day, membership.reason.clone());
+    }
     ev
+}
+
+/// A membership that has ended holds nothing from its last day on, whatever the requirements,
+/// approvals or a grace period would give. The traces stay, to show where the partner stood;
+/// the gaps go, as there is nothing to reach any more.
+fn end_membership(ev: &mut Evaluation, day: Date, reason: Option<String>) {
+    ev.tier = None;
+    ev.tier_basis = None;
+    ev.types.clear();
+    ev.statuses.clear();
+    for q in ev
+        .tiers
+        .iter_mut()
+        .chain(ev.partner_types.iter_mut())
+        .chain(ev.status_results.iter_mut())
+    {
+        q.qualified = false;
+    }
+    ev.next_tier = None;
+    ev.type_gaps.clear();
+    ev.entitlements = Arc::default();
+    ev.fees = Arc::default();
+    ev.ended = Some(Ended { on: day, reason });
+}
+
+/// When and why a membership ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ended {
+    /// The first day the partner holds nothing in the program.
+    pub on: Date,
+    /// Why (confidential).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn evaluate_once(
@@ -563,6 +602,7 @@ fn evaluate_once(
         entitlements,
         fees,
         warnings: cx.warnings.into_iter().collect(),
+        ended: None,
     }
 }
 

@@ -276,6 +276,11 @@ pub struct Membership {
     pub contract_start: Option<Date>,
     /// Date the contract ends; absent for open-ended contracts.
     pub contract_end: Option<Date>,
+    /// The day the partner left the program or was removed from it: from this day on it holds
+    /// nothing there (no tier, type, status, entitlement or fee).
+    pub ended: Option<Date>,
+    /// Why the membership ended (confidential).
+    pub reason: Option<String>,
     /// Obligations of the program and whether the partner fulfils them.
     #[serde(default)]
     pub obligations: BTreeMap<Id, bool>,

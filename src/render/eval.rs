@@ -15,6 +15,7 @@ use crate::render::terminal;
 /// The cells of one table row (for [`table_of_rows`] and [`markdown_of_rows`]).
 pub fn row(ev: &Evaluation) -> Vec<String> {
     let tier = match (&ev.tier, &ev.tier_basis) {
+        (None, _) if ev.ended.is_some() => "— (ended)".to_owned(),
         (None, _) => "—".to_owned(),
         (Some(_), Some(TierBasis::Override { .. })) => {
             format!("{} (override)", ev.tier_name().unwrap_or_default())
@@ -242,6 +243,17 @@ pub fn explain_one(ev: &Evaluation) -> String {
     };
     if let Some(t) = &ev.track {
         let _ = writeln!(out, "  track: {}", e(t));
+    }
+    if let Some(end) = &ev.ended {
+        let why = end
+            .reason
+            .as_deref()
+            .map_or(String::new(), |r| format!(": {}", e(r)));
+        let _ = writeln!(
+            out,
+            "  membership ended on {}{why}; nothing is held in this program from that day",
+            end.on
+        );
     }
     let basis = match &ev.tier_basis {
         Some(TierBasis::Override {
