@@ -1133,6 +1133,31 @@ fn check_partner(
             product_line(&mut c, prog, gp.key("products").index(j), l);
         }
     }
+    for (i, g) in p.goals.iter().enumerate() {
+        let gp = root.key("goals").index(i);
+        let Some(prog) = fact(&mut c, gp.clone(), &g.program) else {
+            continue;
+        };
+        let Some(every) = prog.review.goals_every_months.filter(|m| *m > 0) else {
+            let d = c.warning(
+                "no-goal-reviews",
+                gp.key("program"),
+                format!("program `{}` does not review goals", prog.id),
+            );
+            Ctx::hint(d, "the program's [review] sets goals_every_months");
+            continue;
+        };
+        for (j, r) in g.reviews.iter().enumerate() {
+            if !crate::evaluate::goals::is_review_date(g, every, r.date) {
+                let d = c.error(
+                    "goal-review-date",
+                    gp.key("reviews").index(j).key("date"),
+                    format!("not a review date of this goal (every {every} months from the day it was set)"),
+                );
+                Ctx::hint(d, "record a review under the date it was due on");
+            }
+        }
+    }
     for (i, a) in p.approvals.iter().enumerate() {
         let ap = root.key("approvals").index(i);
         let what = [

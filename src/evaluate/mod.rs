@@ -2,6 +2,7 @@
 //! traces with actual vs required values, the gap to the next tier, entitlements, fees and warnings.
 //! All arithmetic is exact (`Decimal`); thresholds are inclusive; currencies are never converted.
 
+pub mod goals;
 pub mod time;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -274,6 +275,9 @@ pub struct Evaluation {
     /// Set when the membership ended on or before the as-of date: then nothing is held.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ended: Option<Ended>,
+    /// The partner's goals in this program with their reviews, for programs that review goals.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<goals::GoalResult>,
 }
 
 impl Evaluation {
@@ -571,6 +575,7 @@ fn evaluate_once(
         .collect();
 
     cx.fact_warnings();
+    let goals = cx.goals();
     Evaluation {
         partner: partner.id.to_string(),
         partner_name: partner.profile.display_name.clone(),
@@ -603,6 +608,7 @@ fn evaluate_once(
         fees,
         warnings: cx.warnings.into_iter().collect(),
         ended: None,
+        goals,
     }
 }
 
@@ -813,6 +819,33 @@ impl<'a> Cx<'a> {
 
     fn warn(&mut self, code: &'static str, message: String) {
         self.warnings.insert(Warning { code, message });
+    }
+
+    /// The partner's goals set by the as-of date, judged on the program's goal cadence; a review
+    /// date that passed without a recorded review is a `goal-review-missed` warning.
+    fn goals(&mut self) -> Vec<goals::GoalResult> {
+        let Some(every) = self.p.review.goals_every_months.filter(|m| *m > 0) else {
+            return Vec::new();
+        };
+        let (partner, program, as_of) = (self.partner, &self.p.id, self.as_of);
+        let mut out = Vec::new();
+        for g in partner.goals.iter().filter(|g| g.program == *program) {
+            if g.set > as_of {
+                continue;
+            }
+            let r = goals::judge(g, every, as_of);
+            if let Some(last) = r.last_missed {
+                self.warn(
+                    "goal-review-missed",
+                    format!(
+                        "goal set on {}: no review recorded for {last} ({} missed; goals are reviewed every {every} months)",
+                        g.set, r.missed
+                    ),
+                );
+            }
+            out.push(r);
+        }
+        out
     }
 
     /// Warn that the amounts of `measure` in `currencies` add up to more than can be represented.

@@ -208,6 +208,34 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
     }
 }
 
+/// Each goal with its reviews: met, unmet, and how many due ones were missed.
+fn goal_lines(out: &mut String, ev: &Evaluation) {
+    let e = terminal::escape;
+    for g in &ev.goals {
+        let reviews: Vec<String> = g
+            .reviews
+            .iter()
+            .map(|r| format!("{} {}", r.date, if r.met { "met" } else { "unmet" }))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  goal set {} (reviewed every {} months): {}",
+            g.set,
+            g.every_months,
+            e(&g.description)
+        );
+        let held = if reviews.is_empty() {
+            "none recorded".to_owned()
+        } else {
+            reviews.join(", ")
+        };
+        let missed = g.last_missed.map_or(String::new(), |last| {
+            format!("; {} missed, latest {last}", g.missed)
+        });
+        let _ = writeln!(out, "    reviews: {held}{missed}; next {}", g.next);
+    }
+}
+
 /// The requirement trace of one evaluation, ending with a blank line.
 pub fn explain_one(ev: &Evaluation) -> String {
     let e = terminal::escape;
@@ -298,6 +326,7 @@ pub fn explain_one(ev: &Evaluation) -> String {
     for g in &ev.type_gaps {
         let _ = writeln!(out, "  partner type not held: {}", e(&g.sentence()));
     }
+    goal_lines(&mut out, ev);
     for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
         if !list.is_empty() {
             let _ = writeln!(out, "  {title}:");
