@@ -22,8 +22,15 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Load and validate every file of a snapshot.
+    /// Load and validate every file of a snapshot, with the cross-record rules of the terms in
+    /// force today or scheduled (see [`Dataset::from_snapshot_as_of`]).
     pub fn from_snapshot(snap: &Snapshot) -> Dataset {
+        Dataset::from_snapshot_as_of(snap, Date::today())
+    }
+
+    /// Load and validate every file of a snapshot; the cross-record rules of a program are those
+    /// of its version in force on `as_of` and of every version scheduled after it.
+    pub fn from_snapshot_as_of(snap: &Snapshot, as_of: Date) -> Dataset {
         let (programs, partners): (Vec<_>, Vec<_>) = snap
             .files
             .iter()
@@ -42,7 +49,7 @@ impl Dataset {
             partners,
             problems: snap.problems.clone(),
         };
-        crate::validate::validate(&mut ds);
+        crate::validate::validate_as_of(&mut ds, as_of);
         crate::scaffold::placeholder::flag(&mut ds);
         ds
     }
@@ -50,6 +57,11 @@ impl Dataset {
     /// Load two snapshots (the sides of a diff), parsing each distinct file content only once:
     /// files with the same path and blob id on both sides share their parse.
     pub fn pair(base: &Snapshot, head: &Snapshot) -> (Dataset, Dataset) {
+        Dataset::pair_as_of(base, head, Date::today())
+    }
+
+    /// [`Dataset::pair`], with the cross-record rules of the terms in force on `as_of` and later.
+    pub fn pair_as_of(base: &Snapshot, head: &Snapshot, as_of: Date) -> (Dataset, Dataset) {
         let mut unique: BTreeMap<(&str, &str), &crate::source::SourceFile> = BTreeMap::new();
         for f in base.files.iter().chain(&head.files) {
             unique
@@ -98,7 +110,7 @@ impl Dataset {
         };
         let mut sides = [base_ds, head_ds];
         sides.par_iter_mut().for_each(|ds| {
-            crate::validate::validate(ds);
+            crate::validate::validate_as_of(ds, as_of);
             crate::scaffold::placeholder::flag(ds);
         });
         let [base_ds, head_ds] = sides;
@@ -117,6 +129,7 @@ impl Dataset {
         repo: &crate::source::Repo,
         base: &mut Snapshot,
         head: &mut Snapshot,
+        as_of: Date,
     ) -> Result<(Dataset, Dataset), crate::source::SourceError> {
         use std::collections::BTreeSet;
         let is_program = |p: &str| FileKind::of_path(p) == Some(FileKind::Program);
@@ -137,7 +150,7 @@ impl Dataset {
                 }
             }
             repo.fill(base, |_| true)?;
-            return Ok(Dataset::pair(base, head));
+            return Ok(Dataset::pair_as_of(base, head, as_of));
         }
         let touched = changed;
         repo.fill(base, |p| is_program(p) || touched.contains(p))?;
@@ -197,7 +210,7 @@ impl Dataset {
         head.files.retain(keep);
         repo.fill(base, |_| true)?;
         repo.fill(head, |_| true)?;
-        Ok(Dataset::pair(base, head))
+        Ok(Dataset::pair_as_of(base, head, as_of))
     }
 
     /// All diagnostics, sorted.

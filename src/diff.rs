@@ -105,6 +105,16 @@ pub struct QualificationChange {
     pub gained: bool,
 }
 
+/// A membership that ends (on or before the as-of date) with this change: the partner leaves the
+/// program, holding nothing there any more.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct MembershipEnded {
+    /// Partner id.
+    pub partner: String,
+    /// Program id.
+    pub program: String,
+}
+
 /// An entitlement or fee changed value, appeared or disappeared.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct ValueChange {
@@ -247,6 +257,9 @@ pub struct DiffReport {
     pub tier_changes: Vec<TierChange>,
     /// Partner types and statuses gained or lost.
     pub qualification_changes: Vec<QualificationChange>,
+    /// Memberships ended by the change (left out when none, as before the field existed).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub memberships_ended: Vec<MembershipEnded>,
     /// Entitlement changes.
     pub entitlement_changes: Vec<ValueChange>,
     /// Fee changes.
@@ -280,6 +293,13 @@ impl DiffReport {
                 ),
                 s.up,
                 s.down
+            ));
+        }
+        if !self.memberships_ended.is_empty() {
+            parts.push(plural(
+                self.memberships_ended.len(),
+                "membership ended",
+                "memberships ended",
             ));
         }
         if s.entitlement_changes > 0 {
@@ -551,6 +571,15 @@ pub fn diff(
         );
     }
     qualification_changes.sort();
+    let memberships_ended: Vec<MembershipEnded> = keys
+        .iter()
+        .filter(|k| he.get(**k).is_some_and(|h| h.ended))
+        .filter(|k| !be.get(**k).is_some_and(|b| b.ended))
+        .map(|k| MembershipEnded {
+            partner: k.0.clone(),
+            program: k.1.clone(),
+        })
+        .collect();
     entitlement_changes.sort();
     fee_changes.sort();
 
@@ -733,6 +762,7 @@ pub fn diff(
         partners,
         tier_changes,
         qualification_changes,
+        memberships_ended,
         entitlement_changes,
         fee_changes,
         validation,
@@ -816,6 +846,8 @@ struct Standing {
     statuses: Vec<String>,
     entitlements: std::sync::Arc<Vec<Entitlement>>,
     fees: std::sync::Arc<Vec<Entitlement>>,
+    /// The membership has ended (on or before the date evaluated).
+    ended: bool,
 }
 
 impl Standing {
@@ -826,6 +858,7 @@ impl Standing {
             std::sync::Arc::ptr_eq(a, b) || a == b
         };
         self.types == other.types
+            && self.ended == other.ended
             && self.statuses == other.statuses
             && same(&self.entitlements, &other.entitlements)
             && same(&self.fees, &other.fees)
@@ -849,6 +882,7 @@ impl Standing {
             statuses: e.statuses,
             entitlements: e.entitlements,
             fees: e.fees,
+            ended: e.ended.is_some(),
         }
     }
 }
@@ -911,13 +945,15 @@ fn compare_tiers(
                 .collect()
         };
         let (rb, rh) = (reqs(b), reqs(h));
-        let because: Vec<String> = rh
-            .iter()
-            .filter_map(|(id, met)| match (rb.get(id), met) {
+        let ended = |e: Option<&Standing>| e.is_some_and(|e| e.ended);
+        let left = (ended(h) && !ended(b)).then(|| "membership ended".to_owned());
+        let because: Vec<String> = left
+            .into_iter()
+            .chain(rh.iter().filter_map(|(id, met)| match (rb.get(id), met) {
                 (Some(false) | None, true) if direction.is_up() => Some(format!("{id} now met")),
                 (Some(true), false) if !direction.is_up() => Some(format!("{id} no longer met")),
                 _ => None,
-            })
+            }))
             .collect();
         let name = |e: Option<&Standing>| e.and_then(|e| e.tier_name.clone());
         let cause = cause(&k.0, &k.1, ht.as_ref());

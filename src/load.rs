@@ -172,14 +172,17 @@ fn check_text<T: DeserializeOwned>(
     if !schema_diags.is_empty() {
         return (None, schema_diags);
     }
+    let mut json = json;
+    if let Some(doc) = &loc.doc {
+        mark_datetimes_in_table(&mut json, doc.get_ref());
+    }
     // By value: strings move from the JSON tree into the record instead of being copied. The
     // errors are the same as when deserializing from `&Json`.
     match serde_path_to_error::deserialize::<_, T>(json) {
         Ok(record) => (Some(record), Vec::new()),
         Err(err) => {
             let doc_path = path_from_serde(err.path());
-            let msg = err.inner().to_string();
-            let d = Diagnostic::error("invalid-value", path, msg).with_path(&doc_path);
+            let d = typed_error(path, err.inner().to_string()).with_path(&doc_path);
             (None, vec![loc.locate(d, &doc_path, false)])
         }
     }
@@ -310,6 +313,53 @@ fn value_to_json(
                 .collect(),
         ),
         DeValue::Table(t) => table_to_json(Some(t), depth, path, loc, diags),
+    }
+}
+
+/// A typed deserializer's error as a diagnostic. The schema has already passed, so a map where
+/// it expected something else can only be a TOML date marked by [`mark_datetimes`].
+fn typed_error(path: &str, msg: String) -> Diagnostic {
+    use crate::model::scalar::QUOTED_DATE;
+    if msg == QUOTED_DATE {
+        // It quotes nothing, so public outputs may show it too.
+        return Diagnostic::error("invalid-value", path, msg).with_public_message(QUOTED_DATE);
+    }
+    let msg = match msg.strip_prefix("invalid type: map, expected ") {
+        Some(expected) => format!("a TOML date where {expected} is expected: write text in quotes"),
+        None => msg,
+    };
+    Diagnostic::error("invalid-value", path, msg)
+}
+
+/// The key `toml` itself uses to hand a datetime to serde as a one-entry map.
+const DATETIME_MARKER: &str = "$__toml_private_datetime";
+
+/// Give the typed deserializer TOML's datetimes as TOML gives them (a marked one-entry map), so a
+/// `Date` tells `signed = 2025-11-30` from the string `signed = "2025-11-30"`. The schema saw both
+/// as strings (that is how editors see TOML dates too), so this runs after it. Bounded by the
+/// depth check of the conversion.
+fn mark_datetimes_in_table(json: &mut Json, t: &DeTable<'_>) {
+    let Json::Object(map) = json else { return };
+    for (k, v) in t.iter() {
+        if let Some(j) = map.get_mut(k.get_ref().as_ref()) {
+            mark_datetimes(j, v.get_ref());
+        }
+    }
+}
+
+fn mark_datetimes(json: &mut Json, v: &DeValue<'_>) {
+    match (v, &mut *json) {
+        (DeValue::Datetime(_), Json::String(s)) => {
+            let text = std::mem::take(s);
+            *json = serde_json::json!({ DATETIME_MARKER: text });
+        }
+        (DeValue::Array(a), Json::Array(items)) => {
+            for (x, j) in a.iter().zip(items.iter_mut()) {
+                mark_datetimes(j, x.get_ref());
+            }
+        }
+        (DeValue::Table(t), _) => mark_datetimes_in_table(json, t),
+        _ => {}
     }
 }
 

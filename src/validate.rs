@@ -10,10 +10,20 @@ use crate::evaluate::{MAX_REQUIREMENT_CHECKS, MAX_REQUIREMENT_DEPTH};
 use crate::load::{self, Loaded};
 use crate::model::partner::{AccessLevel, Partner};
 use crate::model::program::{EntitlementKind, GrantValue, Grants, Measure, Program, Requirement};
-use crate::model::scalar::{Id, Percent};
+use crate::model::scalar::{Date, Id, Percent};
 
-/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned.
+/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; the
+/// cross-record rules as of today (see [`validate_as_of`]).
 pub fn validate(ds: &mut Dataset) {
+    validate_as_of(ds, Date::today());
+}
+
+/// Run every semantic rule; a program's cross-record rules are those of its version in force on
+/// `as_of` and of every version scheduled after it. A partner manager checks the data as it
+/// stands against the terms that apply now and those already announced, so a grant that a
+/// scheduled version forbids is flagged before that day; a rule only an earlier version had is
+/// history.
+pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
     for f in &mut ds.programs {
         let diags = f
             .record
@@ -44,7 +54,7 @@ pub fn validate(ds: &mut Dataset) {
         });
     }
     check_partner_ids(&mut ds.partners);
-    check_access_grants(&mut ds.partners, &programs);
+    check_access_grants(&mut ds.partners, &programs, as_of);
 }
 
 /// Builds located diagnostics for one file.
@@ -80,6 +90,31 @@ impl<'a> Ctx<'a> {
     }
     fn hint(d: &mut Diagnostic, hint: impl Into<String>) {
         d.hint = Some(hint.into());
+    }
+}
+
+/// `ended` and `reason` go together, and a membership cannot end before its contract starts.
+fn membership_end(c: &mut Ctx, mp: &DocPath, m: &crate::model::partner::Membership) {
+    if m.reason.is_some() && m.ended.is_none() {
+        let d = c.error(
+            "membership-end",
+            mp.key("reason"),
+            "a reason without `ended`".into(),
+        );
+        Ctx::hint(
+            d,
+            "add `ended = <the first day without membership>` or remove the reason",
+        );
+    }
+    if let (Some(s), Some(e)) = (m.contract_start, m.ended) {
+        if e < s {
+            let d = c.error(
+                "date-order",
+                mp.key("ended"),
+                "the membership ends before its contract starts".into(),
+            );
+            Ctx::hint(d, "contract_start must be on or before ended");
+        }
     }
 }
 
@@ -922,6 +957,7 @@ fn check_partner(
                 Ctx::hint(d, known(prog.partner_types.iter().map(|t| &t.id)));
             }
         }
+        membership_end(&mut c, &mp, m);
         for k in m.obligations.keys() {
             if !prog.obligations.contains_key(k.as_str()) {
                 let d = c.error(
@@ -1095,6 +1131,31 @@ fn check_partner(
         }
         for (j, l) in g.products.iter().enumerate() {
             product_line(&mut c, prog, gp.key("products").index(j), l);
+        }
+    }
+    for (i, g) in p.goals.iter().enumerate() {
+        let gp = root.key("goals").index(i);
+        let Some(prog) = fact(&mut c, gp.clone(), &g.program) else {
+            continue;
+        };
+        let Some(every) = prog.review.goals_every_months.filter(|m| *m > 0) else {
+            let d = c.warning(
+                "no-goal-reviews",
+                gp.key("program"),
+                format!("program `{}` does not review goals", prog.id),
+            );
+            Ctx::hint(d, "the program's [review] sets goals_every_months");
+            continue;
+        };
+        for (j, r) in g.reviews.iter().enumerate() {
+            if !crate::evaluate::goals::is_review_date(g, every, r.date) {
+                let d = c.error(
+                    "goal-review-date",
+                    gp.key("reviews").index(j).key("date"),
+                    format!("not a review date of this goal (every {every} months from the day it was set)"),
+                );
+                Ctx::hint(d, "record a review under the date it was due on");
+            }
         }
     }
     for (i, a) in p.approvals.iter().enumerate() {
@@ -1309,6 +1370,7 @@ fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
 fn check_access_grants(
     partners: &mut [Loaded<Partner>],
     programs: &BTreeMap<String, Vec<Program>>,
+    as_of: Date,
 ) {
     let mut by_customer: BTreeMap<(&str, &str), Vec<Grant<'_>>> = BTreeMap::new();
     for (fi, f) in partners.iter().enumerate() {
@@ -1328,36 +1390,19 @@ fn check_access_grants(
     }
     let mut found: Vec<Finding> = Vec::new();
     for ((program, customer), grants) in &by_customer {
-        let Some(rules) = programs
-            .get(*program)
-            .and_then(|v| v.iter().max_by_key(|p| p.effective_from))
-            .and_then(|p| p.access.as_ref())
-        else {
-            continue;
-        };
-        if rules.full_access_exclusive {
-            let full: Vec<&Grant> = grants
-                .iter()
-                .filter(|g| g.access == AccessLevel::Full)
-                .collect();
-            // The rule limits partners, not grants: one partner may hold several full-access
-            // grants of one customer (say, before and after the means of payment changed).
-            let partners: BTreeSet<&str> = full.iter().map(|g| g.partner).collect();
-            if partners.len() > 1 {
-                let names = named_list(partners.iter().copied(), partners.len());
-                for g in &full {
-                    found.push((
-                        g.file,
-                        DocPath::root().key("access_grants").index(g.index).key("access"),
-                        "full-access-conflict",
-                        format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", partners.len()),
-                        "a customer can give full access to one partner only; make the others restricted".into(),
-                    ));
+        let versions = programs.get(*program).map_or(&[][..], Vec::as_slice);
+        let mut seen = BTreeSet::new();
+        for (terms, scheduled) in versions_from(versions, as_of) {
+            let Some(rules) = &terms.access else { continue };
+            let mut here = access_findings(customer, grants, rules);
+            // A finding the terms in force already make is not repeated for a later version.
+            here.retain(|f| seen.insert((f.0, f.1.to_string(), f.2, f.3.clone())));
+            if scheduled {
+                for f in &mut here {
+                    f.3 = format!("{} under the terms effective {}", f.3, terms.effective_from);
                 }
             }
-        }
-        if rules.restricted_distinct_products {
-            found.extend(restricted_overlaps(customer, grants));
+            found.extend(here);
         }
     }
     for (file, path, code, message, hint) in found {
@@ -1368,4 +1413,55 @@ fn check_access_grants(
         let d = load::locate(d, f.text.as_deref().unwrap_or(""), &path, false);
         f.diagnostics.push(d);
     }
+}
+
+/// The versions of a program whose rules apply to data as it stands on `as_of`: the one in force
+/// then (if any) and every later one, each marked whether it is only scheduled.
+fn versions_from(versions: &[Program], as_of: Date) -> Vec<(&Program, bool)> {
+    let in_force = versions
+        .iter()
+        .filter(|p| p.effective_from <= as_of)
+        .max_by_key(|p| p.effective_from);
+    let mut out: Vec<(&Program, bool)> = in_force.into_iter().map(|p| (p, false)).collect();
+    let mut later: Vec<&Program> = versions
+        .iter()
+        .filter(|p| p.effective_from > as_of)
+        .collect();
+    later.sort_by_key(|p| p.effective_from);
+    out.extend(later.into_iter().map(|p| (p, true)));
+    out
+}
+
+/// The findings of one customer's grants under one version's access rules.
+fn access_findings(
+    customer: &str,
+    grants: &[Grant<'_>],
+    rules: &crate::model::program::AccessRules,
+) -> Vec<Finding> {
+    let mut found = Vec::new();
+    if rules.full_access_exclusive {
+        let full: Vec<&Grant> = grants
+            .iter()
+            .filter(|g| g.access == AccessLevel::Full)
+            .collect();
+        // The rule limits partners, not grants: one partner may hold several full-access
+        // grants of one customer (say, before and after the means of payment changed).
+        let partners: BTreeSet<&str> = full.iter().map(|g| g.partner).collect();
+        if partners.len() > 1 {
+            let names = named_list(partners.iter().copied(), partners.len());
+            for g in &full {
+                found.push((
+                    g.file,
+                    DocPath::root().key("access_grants").index(g.index).key("access"),
+                    "full-access-conflict",
+                    format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", partners.len()),
+                    "a customer can give full access to one partner only; make the others restricted".into(),
+                ));
+            }
+        }
+    }
+    if rules.restricted_distinct_products {
+        found.extend(restricted_overlaps(customer, grants));
+    }
+    found
 }

@@ -578,7 +578,7 @@ fn dangling_product_line_reference() {
     assert_eq!(
         diags[0].hint.as_deref(),
         Some(
-            "defined: cloud-new-licences, cloud-services, server-maintenance, \
+            "defined: cloud-new-licences, cloud-services, msp-licences, server-maintenance, \
              server-new-licences, server-services"
         )
     );

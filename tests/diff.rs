@@ -129,9 +129,17 @@ fn revenue_change_moves_a_partner_up_with_entitlements() {
         (disc.from.as_deref(), disc.to.as_deref()),
         (Some("20%"), Some("25%"))
     );
+    // Reseller-only sale of Server (with an HSV) is an Authorized entitlement; Business does not
+    // grant it.
+    let resale = r
+        .entitlement_changes
+        .iter()
+        .find(|e| e.id == "server-resale")
+        .unwrap();
+    assert_eq!((resale.from.is_some(), resale.to.is_none()), (true, true));
     assert_eq!(
         r.sentence(),
-        "1 partner changes tier: 1 up, 0 down; 8 entitlement changes."
+        "1 partner changes tier: 1 up, 0 down; 9 entitlement changes."
     );
     let f = &r.files[0];
     assert_eq!(f.path, "partners/acme.toml");

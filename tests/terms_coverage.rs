@@ -105,6 +105,13 @@ fn every_row_says_how_and_every_program_is_covered() {
         };
         assert!(ok, "{program}: {statement}: `{at}` / `{status}`");
     }
+    // Nothing is left for later: a statement is encoded, or not encoded for a stated reason.
+    let deferred: Vec<&String> = rows
+        .iter()
+        .map(|r| &r[3])
+        .filter(|status| status.contains("issue #"))
+        .collect();
+    assert_eq!(deferred, Vec::<&String>::new());
     for program in programs().keys() {
         assert!(
             rows.iter().filter(|r| r[0] == *program).count() >= 10,

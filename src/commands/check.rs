@@ -21,6 +21,10 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     format: CheckFormat,
+    /// Judge the cross-record rules (customer access) by the program terms in force on this date
+    /// (YYYY-MM-DD) and every version scheduled after it; default today.
+    #[arg(long)]
+    as_of: Option<crate::model::scalar::Date>,
     #[command(flatten)]
     logos: crate::site::logo::LogoArgs,
     /// Quote values of confidential fields in `json` and `github` messages too (they are public
@@ -45,7 +49,8 @@ pub enum CheckFormat {
 pub fn run(args: &CheckArgs) -> CmdResult {
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&args.source.side())?;
-    let ds = Dataset::from_snapshot(&snap);
+    let as_of = args.as_of.unwrap_or_else(super::eval::today);
+    let ds = Dataset::from_snapshot_as_of(&snap, as_of);
     let mut diags = ds.diagnostics();
     // Logos are files of their own, checked after the records that name them.
     let logo_diags =

@@ -54,7 +54,7 @@ pub enum EvalFormat {
 
 /// Today's date in UTC.
 pub fn today() -> Date {
-    Date(chrono::Utc::now().date_naive())
+    Date::today()
 }
 
 /// Run `eval`.
@@ -63,8 +63,8 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     // The snapshot and dataset live until the process exits; freeing 10,000 parsed records
     // one by one would only delay the exit.
     let snap = std::mem::ManuallyDrop::new(repo.snapshot_unhashed(&args.source.side())?);
-    let ds = std::mem::ManuallyDrop::new(Dataset::from_snapshot(&snap));
     let as_of = args.as_of.unwrap_or_else(today);
+    let ds = std::mem::ManuallyDrop::new(Dataset::from_snapshot_as_of(&snap, as_of));
     for id in args.partner.iter().chain(&args.program) {
         if id.is_empty() {
             return Err("empty id".into());

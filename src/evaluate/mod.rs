@@ -2,6 +2,7 @@
 //! traces with actual vs required values, the gap to the next tier, entitlements, fees and warnings.
 //! All arithmetic is exact (`Decimal`); thresholds are inclusive; currencies are never converted.
 
+pub mod goals;
 pub mod time;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -271,6 +272,12 @@ pub struct Evaluation {
     pub fees: Arc<Vec<Entitlement>>,
     /// Warnings, sorted.
     pub warnings: Vec<Warning>,
+    /// Set when the membership ended on or before the as-of date: then nothing is held.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended: Option<Ended>,
+    /// The partner's goals in this program with their reviews, for programs that review goals.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goals: Vec<goals::GoalResult>,
 }
 
 impl Evaluation {
@@ -359,7 +366,43 @@ fn evaluate_memo(
 ) -> Evaluation {
     let mut ev = evaluate_once(partner, membership, terms, as_of, memo, detail);
     apply_grace(&mut ev, partner, membership, terms, as_of, memo, detail);
+    if let Some(day) = membership.ended.filter(|d| *d <= as_of) {
+        end_membership(&mut ev, day, membership.reason.clone());
+    }
     ev
+}
+
+/// A membership that has ended holds nothing from its last day on, whatever the requirements,
+/// approvals or a grace period would give. The traces stay, to show where the partner stood;
+/// the gaps go, as there is nothing to reach any more.
+fn end_membership(ev: &mut Evaluation, day: Date, reason: Option<String>) {
+    ev.tier = None;
+    ev.tier_basis = None;
+    ev.types.clear();
+    ev.statuses.clear();
+    for q in ev
+        .tiers
+        .iter_mut()
+        .chain(ev.partner_types.iter_mut())
+        .chain(ev.status_results.iter_mut())
+    {
+        q.qualified = false;
+    }
+    ev.next_tier = None;
+    ev.type_gaps.clear();
+    ev.entitlements = Arc::default();
+    ev.fees = Arc::default();
+    ev.ended = Some(Ended { on: day, reason });
+}
+
+/// When and why a membership ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ended {
+    /// The first day the partner holds nothing in the program.
+    pub on: Date,
+    /// Why (confidential).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 fn evaluate_once(
@@ -532,6 +575,7 @@ fn evaluate_once(
         .collect();
 
     cx.fact_warnings();
+    let goals = cx.goals();
     Evaluation {
         partner: partner.id.to_string(),
         partner_name: partner.profile.display_name.clone(),
@@ -563,6 +607,8 @@ fn evaluate_once(
         entitlements,
         fees,
         warnings: cx.warnings.into_iter().collect(),
+        ended: None,
+        goals,
     }
 }
 
@@ -773,6 +819,33 @@ impl<'a> Cx<'a> {
 
     fn warn(&mut self, code: &'static str, message: String) {
         self.warnings.insert(Warning { code, message });
+    }
+
+    /// The partner's goals set by the as-of date, judged on the program's goal cadence; a review
+    /// date that passed without a recorded review is a `goal-review-missed` warning.
+    fn goals(&mut self) -> Vec<goals::GoalResult> {
+        let Some(every) = self.p.review.goals_every_months.filter(|m| *m > 0) else {
+            return Vec::new();
+        };
+        let (partner, program, as_of) = (self.partner, &self.p.id, self.as_of);
+        let mut out = Vec::new();
+        for g in partner.goals.iter().filter(|g| g.program == *program) {
+            if g.set > as_of {
+                continue;
+            }
+            let r = goals::judge(g, every, as_of);
+            if let Some(last) = r.last_missed {
+                self.warn(
+                    "goal-review-missed",
+                    format!(
+                        "goal set on {}: no review recorded for {last} ({} missed; goals are reviewed every {every} months)",
+                        g.set, r.missed
+                    ),
+                );
+            }
+            out.push(r);
+        }
+        out
     }
 
     /// Warn that the amounts of `measure` in `currencies` add up to more than can be represented.

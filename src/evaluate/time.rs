@@ -180,6 +180,7 @@ mod tests {
             grace_months: None,
             description: None,
             judge_on: Default::default(),
+            goals_every_months: None,
         }
     }
 

@@ -67,6 +67,35 @@ pub struct Partner {
     /// Manual approvals and overrides by the vendor (confidential).
     #[serde(default)]
     pub approvals: Vec<Approval>,
+    /// Goals agreed with a vendor and their reviews (confidential).
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+}
+
+/// A goal agreed with the vendor, reviewed on the program's goal cadence
+/// (`review.goals_every_months`) counted from the day it was set.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    /// The program.
+    pub program: Id,
+    /// What the goal is.
+    pub description: String,
+    /// The day the goal was set; its reviews fall every `goals_every_months` after it.
+    pub set: Date,
+    /// The reviews held, each recorded under the review date it was due on.
+    #[serde(default)]
+    pub reviews: Vec<GoalReview>,
+}
+
+/// One review of a goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GoalReview {
+    /// The review date it was due on (the day the goal was set plus a multiple of the cadence).
+    pub date: Date,
+    /// Whether the goal was met at this review.
+    pub met: bool,
 }
 
 impl Partner {
@@ -276,6 +305,11 @@ pub struct Membership {
     pub contract_start: Option<Date>,
     /// Date the contract ends; absent for open-ended contracts.
     pub contract_end: Option<Date>,
+    /// The day the partner left the program or was removed from it: from this day on it holds
+    /// nothing there (no tier, type, status, entitlement or fee).
+    pub ended: Option<Date>,
+    /// Why the membership ended (confidential).
+    pub reason: Option<String>,
     /// Obligations of the program and whether the partner fulfils them.
     #[serde(default)]
     pub obligations: BTreeMap<Id, bool>,

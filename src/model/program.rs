@@ -106,6 +106,10 @@ pub struct Review {
     /// The one date every requirement of an evaluation is judged on.
     #[serde(default)]
     pub judge_on: JudgeOn,
+    /// Months between the reviews of a partner's goals, counted from the day each goal was set;
+    /// a review date that passed without a recorded review is warned about.
+    #[schemars(range(min = 1, max = 120))]
+    pub goals_every_months: Option<u32>,
 }
 
 /// The date an evaluation judges every requirement on: whether a contract is signed and in

@@ -281,6 +281,10 @@ impl JsonSchema for Percent {
 pub struct Date(pub NaiveDate);
 
 impl Date {
+    /// Today's date in UTC.
+    pub fn today() -> Date {
+        Date(chrono::Utc::now().date_naive())
+    }
     /// Build from year, month, day; `None` when impossible.
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Self> {
         NaiveDate::from_ymd_opt(y, m, d).map(Date)
@@ -355,8 +359,14 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// Accepts the JSON form of a date (a string) and, for loading straight from TOML, a TOML
-/// datetime value; both are judged by the same text rules.
+/// What a quoted date is told. It never quotes the value: the date may be confidential (a
+/// training, an approval).
+pub const QUOTED_DATE: &str =
+    "a date in quotes is text: write dates as TOML dates, e.g. date = 2025-11-30, without quotes";
+
+/// Accepts only a TOML datetime value (as `toml` and [`crate::fast_toml`] hand it over, and as
+/// `load` marks it in its JSON tree). A string is refused even when it reads as a date: the
+/// files are TOML, and a quoted date is a typing mistake like any other wrong type.
 struct DateVisitor;
 
 impl<'de> de::Visitor<'de> for DateVisitor {
@@ -364,8 +374,8 @@ impl<'de> de::Visitor<'de> for DateVisitor {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a date (YYYY-MM-DD)")
     }
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Date, E> {
-        s.parse().map_err(E::custom)
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Date, E> {
+        Err(E::custom(QUOTED_DATE))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Date, A::Error> {
         let dt = toml::value::Datetime::deserialize(de::value::MapAccessDeserializer::new(map))?;
@@ -378,7 +388,10 @@ impl<'de> de::Visitor<'de> for DateVisitor {
                         dt.to_string()
                     ))
                 }),
-            _ => self.visit_str(&dt.to_string()),
+            _ => Err(de::Error::custom(format!(
+                "{:?} is not a valid date (YYYY-MM-DD)",
+                dt.to_string()
+            ))),
         }
     }
 }

@@ -132,6 +132,15 @@ pub fn terminal(r: &DiffReport) -> String {
             let _ = writeln!(out, "  {what}: {}", e(&who));
         }
     }
+    if !r.memberships_ended.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nMemberships ended (the partner holds nothing in the program)"
+        );
+        for m in &r.memberships_ended {
+            let _ = writeln!(out, "  {}: left {}", e(&m.partner), e(&m.program));
+        }
+    }
     if !r.tier_changes.is_empty() {
         let _ = writeln!(out, "\nTier changes");
         out.push_str(&table(&TIER_HEADER, tier_rows(&r.tier_changes), false));
@@ -276,6 +285,20 @@ fn markdown_at(r: &DiffReport, level: Detail) -> String {
         }
         v
     };
+    if !r.memberships_ended.is_empty() {
+        let _ = writeln!(out, "### Memberships ended\n");
+        let v = r
+            .memberships_ended
+            .iter()
+            .map(|m| vec![m.partner.clone(), m.program.clone(), "left".into()])
+            .collect();
+        out.push_str(&table(
+            &["partner", "program", "change"],
+            rows("membership", v),
+            true,
+        ));
+        out.push('\n');
+    }
     if !r.tier_changes.is_empty() {
         let _ = writeln!(out, "### Tier changes\n");
         out.push_str(&table(

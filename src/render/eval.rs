@@ -15,6 +15,7 @@ use crate::render::terminal;
 /// The cells of one table row (for [`table_of_rows`] and [`markdown_of_rows`]).
 pub fn row(ev: &Evaluation) -> Vec<String> {
     let tier = match (&ev.tier, &ev.tier_basis) {
+        (None, _) if ev.ended.is_some() => "— (ended)".to_owned(),
         (None, _) => "—".to_owned(),
         (Some(_), Some(TierBasis::Override { .. })) => {
             format!("{} (override)", ev.tier_name().unwrap_or_default())
@@ -207,6 +208,34 @@ fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
     }
 }
 
+/// Each goal with its reviews: met, unmet, and how many due ones were missed.
+fn goal_lines(out: &mut String, ev: &Evaluation) {
+    let e = terminal::escape;
+    for g in &ev.goals {
+        let reviews: Vec<String> = g
+            .reviews
+            .iter()
+            .map(|r| format!("{} {}", r.date, if r.met { "met" } else { "unmet" }))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  goal set {} (reviewed every {} months): {}",
+            g.set,
+            g.every_months,
+            e(&g.description)
+        );
+        let held = if reviews.is_empty() {
+            "none recorded".to_owned()
+        } else {
+            reviews.join(", ")
+        };
+        let missed = g.last_missed.map_or(String::new(), |last| {
+            format!("; {} missed, latest {last}", g.missed)
+        });
+        let _ = writeln!(out, "    reviews: {held}{missed}; next {}", g.next);
+    }
+}
+
 /// The requirement trace of one evaluation, ending with a blank line.
 pub fn explain_one(ev: &Evaluation) -> String {
     let e = terminal::escape;
@@ -242,6 +271,17 @@ pub fn explain_one(ev: &Evaluation) -> String {
     };
     if let Some(t) = &ev.track {
         let _ = writeln!(out, "  track: {}", e(t));
+    }
+    if let Some(end) = &ev.ended {
+        let why = end
+            .reason
+            .as_deref()
+            .map_or(String::new(), |r| format!(": {}", e(r)));
+        let _ = writeln!(
+            out,
+            "  membership ended on {}{why}; nothing is held in this program from that day",
+            end.on
+        );
     }
     let basis = match &ev.tier_basis {
         Some(TierBasis::Override {
@@ -286,6 +326,7 @@ pub fn explain_one(ev: &Evaluation) -> String {
     for g in &ev.type_gaps {
         let _ = writeln!(out, "  partner type not held: {}", e(&g.sentence()));
     }
+    goal_lines(&mut out, ev);
     for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
         if !list.is_empty() {
             let _ = writeln!(out, "  {title}:");

@@ -50,7 +50,7 @@ pub fn build(
     policy: &LogoArgs,
 ) -> Result<Build, Box<dyn std::error::Error>> {
     let snap = repo.snapshot_unhashed(side)?;
-    let ds = Dataset::from_snapshot(&snap);
+    let ds = Dataset::from_snapshot_as_of(&snap, as_of);
     let catalog = ds.catalog();
     let errors = |d: &[crate::diagnostic::Diagnostic]| {
         d.iter().filter(|d| d.severity == Severity::Error).count()
