@@ -23,6 +23,7 @@ pub const PARTNER: &[&str] = &[
     "certifications",
     "access_grants",
     "approvals",
+    "goals",
 ];
 
 /// Top-level fields of a program, in declaration order.
@@ -80,6 +81,8 @@ pub const PARTNER_SECTIONS: &[(&str, &[&str])] = &[
             "types",
             "contract_start",
             "contract_end",
+            "ended",
+            "reason",
             "obligations",
         ],
     ),
@@ -111,6 +114,7 @@ pub const PARTNER_SECTIONS: &[(&str, &[&str])] = &[
             "expires",
         ],
     ),
+    ("goals", &["program", "description", "set", "reviews"]),
 ];
 
 const MONEY_ENTRY: &[&str] = &[
@@ -255,6 +259,7 @@ mod tests {
             ("certifications", "Certification"),
             ("access_grants", "AccessGrant"),
             ("approvals", "Approval"),
+            ("goals", "Goal"),
         ];
         for (section, def) in defs {
             let fields = PARTNER_SECTIONS
