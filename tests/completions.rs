@@ -62,7 +62,10 @@ fn bash_and_fish_scripts_complete_ids_through_the_hidden_command() {
     let bash = common::run_in(tmp.path(), &["completions", "bash"]).stdout;
     assert!(bash.contains("--program) kind=programs"), "{bash}");
     assert!(bash.contains("--partner) kind=partners"), "{bash}");
-    assert!(bash.contains("partnerctl __complete-ids \"$kind\""), "{bash}");
+    assert!(
+        bash.contains("partnerctl __complete-ids \"$kind\""),
+        "{bash}"
+    );
     let fish = common::run_in(tmp.path(), &["completions", "fish"]).stdout;
     assert!(fish.contains("-l program -f -a '(partnerctl __complete-ids programs"));
     assert!(fish.contains("-l partner -f -a '(partnerctl __complete-ids partners"));
