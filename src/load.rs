@@ -689,9 +689,11 @@ fn expected_noun(description: &str) -> String {
         .unwrap_or(description)
         .trim();
     let mut chars = first.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().chain(chars).collect(),
-        None => "the expected format".into(),
+    match (chars.next(), first.chars().nth(1)) {
+        // An acronym (`VAT …`) keeps its capitals.
+        (Some(_), Some(second)) if second.is_uppercase() => first.to_string(),
+        (Some(c), _) => c.to_lowercase().chain(chars).collect(),
+        (None, _) => "the expected format".into(),
     }
 }
 
@@ -942,5 +944,9 @@ mod wording_tests {
             "a date (YYYY-MM-DD)"
         );
         assert_eq!(expected_noun("Lowercase id. Letters"), "lowercase id");
+        assert_eq!(
+            expected_noun("VAT identification number, e.g. DE123"),
+            "VAT identification number"
+        );
     }
 }
