@@ -18,6 +18,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(commands::check::CheckArgs),
+    #[command(name = "__complete-ids", hide = true)]
+    CompleteIds(commands::completions::CompleteIdsArgs),
     Completions(commands::completions::CompletionsArgs),
     Diff(commands::diff::DiffArgs),
     Directory(commands::directory::DirectoryArgs),
@@ -36,6 +38,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
+        Command::CompleteIds(a) => commands::completions::complete_ids(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Diff(a) => commands::diff::run(a),
         Command::Directory(a) => commands::directory::run(a),

@@ -12,6 +12,7 @@ use crate::diagnostic::{Diagnostic, DocPath, LineIndex, Seg};
 use crate::model::scalar::{Money, MoneyError, MONEY_PATTERN};
 use crate::model::{Partner, Program};
 use crate::source::SourceFile;
+use crate::suggest;
 
 /// Tables and arrays nested deeper than this are rejected (protects the recursive walks).
 pub const MAX_DEPTH: usize = 24;
@@ -205,8 +206,12 @@ fn parse<'t>(path: &str, text: &'t str) -> Result<(Locator<'t>, Json), Vec<Diagn
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or_else(|| deepest_line(text));
-                Diagnostic::error("toml-syntax", path, first_line(e.message()))
-                    .with_span_in(&lines, text, span)
+                let d = Diagnostic::error("toml-syntax", path, first_line(e.message()));
+                let d = match syntax_date_hint(text, span.clone()) {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                };
+                d.with_span_in(&lines, text, span)
             })
             .collect();
         return Err(diags);
@@ -229,6 +234,20 @@ fn parse<'t>(path: &str, text: &'t str) -> Result<(Locator<'t>, Json), Vec<Diagn
     } else {
         Err(diags)
     }
+}
+
+/// The date hint for a syntax error on a line whose value is an unquoted `30.11.2025`.
+fn syntax_date_hint(text: &str, span: Range<usize>) -> Option<String> {
+    let start = text.get(..span.start)?.rfind('\n').map_or(0, |i| i + 1);
+    let end = text
+        .get(span.start..)?
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
+    let (_, value) = text.get(start..end)?.split_once('=')?;
+    // Syntax errors have no document path, so whether the value is confidential is unknown: the
+    // hint does not repeat it.
+    date_hint(value.split('#').next().unwrap_or_default())
+        .map(|_| "write dates as YYYY-MM-DD, unquoted (2025-11-30 for 30.11.2025)".to_string())
 }
 
 /// For a parser error without a position (its recursion limit on dotted keys): the line with
@@ -521,7 +540,10 @@ impl SchemaCx<'_, '_> {
                 let w = wording("missing-key", |q| {
                     format!("missing required key `{}`", q.detail)
                 });
-                let hint = Some(format!("add `{name} = …`"));
+                let hint = Some(match name {
+                    "api_version" => r#"add `api_version = "partnerctl/v1"`"#.to_string(),
+                    _ => format!("add `{name} = …`"),
+                });
                 self.push(out, w, q(name), (&doc_path, true), hint);
             }
             K::Type { kind: expected } => {
@@ -545,7 +567,12 @@ impl SchemaCx<'_, '_> {
             }
             K::Constant { expected_value } => {
                 let w = wording("bad-enum", |q| format!("{} must be {}", q.v(), q.detail));
-                self.push(out, w, q(&display_json(expected_value)), at, None);
+                let value = display_json(expected_value);
+                let hint = doc_path
+                    .keys()
+                    .last()
+                    .map(|k| format!("write `{k} = {value}`"));
+                self.push(out, w, q(&value), at, hint);
             }
             K::Pattern { pattern } if pattern == MONEY_PATTERN => {
                 let (w, hint) = money_wording(instance.as_str().unwrap_or_default());
@@ -553,11 +580,18 @@ impl SchemaCx<'_, '_> {
             }
             K::Pattern { .. } | K::Format { .. } => {
                 let what = crate::schema::description_at(self.kind, &doc_path, self.json)
-                    .unwrap_or_else(|| "the expected format".into());
+                    .map_or_else(|| "the expected format".into(), |d| expected_noun(&d));
                 let w = wording("bad-format", |q| {
                     format!("{} is not valid: expected {}", q.v(), q.detail)
                 });
-                self.push(out, w, q(&what), at, None);
+                // The hint quotes the date rewritten: only where the value itself may be shown.
+                let secret = self.kind == FileKind::Partner
+                    && crate::model::partner::is_confidential(doc_path.keys());
+                let hint = instance.as_str().and_then(date_hint).map(|h| match secret {
+                    true => "write dates as YYYY-MM-DD".to_string(),
+                    false => h,
+                });
+                self.push(out, w, q(&what), at, hint);
             }
             K::AnyOf { context } | K::OneOfNotValid { context } => {
                 self.alternatives(context, pointer, &doc_path, instance, out)
@@ -609,14 +643,22 @@ impl SchemaCx<'_, '_> {
             Some(keys) => format!("allowed keys here: {keys}"),
             None => "remove it or check its spelling".into(),
         };
+        let allowed = crate::schema::allowed_keys(self.kind, doc_path, self.json);
         for key in unexpected {
             let p = doc_path.key(key.clone());
+            let hint = match allowed
+                .as_deref()
+                .and_then(|a| suggest::closest(key, a.split(", ")))
+            {
+                Some(c) => format!("did you mean `{c}`? {hint}"),
+                None => hint.clone(),
+            };
             // A key is not a value: the message is public as it is.
             let message = format!("unknown key `{key}`");
             let d = Diagnostic::error("unknown-key", self.path, message.clone())
                 .with_path(&p)
                 .with_public_message(message)
-                .with_hint(hint.clone());
+                .with_hint(hint);
             out.push(self.loc.locate(d, &p, true));
         }
     }
@@ -655,7 +697,14 @@ impl SchemaCx<'_, '_> {
                 detail: &detail,
                 found,
             };
-            return self.push(out, w, q, (doc_path, false), None);
+            let hint = match allowed.as_slice() {
+                [one] => doc_path
+                    .keys()
+                    .last()
+                    .map(|k| format!("write `{k} = {one}`")),
+                _ => None,
+            };
+            return self.push(out, w, q, (doc_path, false), hint);
         }
         if let Some(branch) = matching_branch(context, pointer) {
             for e in branch {
@@ -677,6 +726,42 @@ impl SchemaCx<'_, '_> {
 }
 
 /// The wording of a rejected amount: negative, too precise, or not an amount at all.
+/// A schema description as the object of "expected …": dates by their form, anything else
+/// lowercased and cut at its first comma or period, so that no description reads mid-sentence
+/// ("expected A calendar date, written as …").
+fn expected_noun(description: &str) -> String {
+    if description.starts_with("A calendar date") {
+        return "a date (YYYY-MM-DD)".into();
+    }
+    let first = description
+        .split([',', '.'])
+        .next()
+        .unwrap_or(description)
+        .trim();
+    let mut chars = first.chars();
+    match (chars.next(), first.chars().nth(1)) {
+        // An acronym (`VAT …`) keeps its capitals.
+        (Some(_), Some(second)) if second.is_uppercase() => first.to_string(),
+        (Some(c), _) => c.to_lowercase().chain(chars).collect(),
+        (None, _) => "the expected format".into(),
+    }
+}
+
+/// For a date written the German way (`30.11.2025`, also `30/11/2025`): the same date in the
+/// form to write.
+pub fn date_hint(s: &str) -> Option<String> {
+    let parts: Vec<&str> = s.trim().split(['.', '/']).collect();
+    let [d, m, y] = parts.as_slice() else {
+        return None;
+    };
+    let num = |t: &str, max: u32| t.parse::<u32>().ok().filter(|n| (1..=max).contains(n));
+    let (d, m) = (num(d, 31)?, num(m, 12)?);
+    if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(format!("write dates as {y}-{m:02}-{d:02}"))
+}
+
 fn money_wording(s: &str) -> (Wording, Option<&'static str>) {
     match Money::parse(s) {
         Err(MoneyError::Negative) => (
@@ -885,5 +970,33 @@ fn trim_to_first_line(text: &str, r: Range<usize>) -> Range<usize> {
     match slice.find('\n') {
         Some(nl) => r.start..r.start + slice[..nl].trim_end().len(),
         None => r,
+    }
+}
+
+#[cfg(test)]
+mod wording_tests {
+    use super::*;
+
+    #[test]
+    fn german_dates_get_the_iso_form_and_descriptions_read_as_nouns() {
+        assert_eq!(
+            date_hint("30.11.2025").as_deref(),
+            Some("write dates as 2025-11-30")
+        );
+        assert_eq!(
+            date_hint("1/3/2024").as_deref(),
+            Some("write dates as 2024-03-01")
+        );
+        assert_eq!(date_hint("31.13.2025"), None);
+        assert_eq!(date_hint("2025-11-30"), None);
+        assert_eq!(
+            expected_noun("A calendar date, written as a TOML local date: 2025-03-01"),
+            "a date (YYYY-MM-DD)"
+        );
+        assert_eq!(expected_noun("Lowercase id. Letters"), "lowercase id");
+        assert_eq!(
+            expected_noun("VAT identification number, e.g. DE123"),
+            "VAT identification number"
+        );
     }
 }

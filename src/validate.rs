@@ -89,7 +89,21 @@ impl<'a> Ctx<'a> {
         self.push(d, &path)
     }
     fn hint(d: &mut Diagnostic, hint: impl Into<String>) {
-        d.hint = Some(hint.into());
+        d.hint = Some(did_you_mean(&d.message, hint.into()));
+    }
+}
+
+/// A hint listing the defined ids (`defined: a, b`) led by "did you mean `a`?" when the id the
+/// message quotes (its first `…`) is a plausible typo of one of them. The quoted id is read back
+/// from the message so that every unknown-id check gets the suggestion without passing it twice.
+fn did_you_mean(message: &str, hint: String) -> String {
+    let Some(list) = hint.strip_prefix("defined: ") else {
+        return hint;
+    };
+    let given = message.split('`').nth(1).unwrap_or_default();
+    match crate::suggest::closest(given, list.split(", ")) {
+        Some(c) if !given.is_empty() => format!("did you mean `{c}`? {hint}"),
+        _ => hint,
     }
 }
 
@@ -970,12 +984,15 @@ fn check_partner(
         }
     }
 
+    // A membership in an unknown program is already an error; its facts most likely name the
+    // program the membership meant, so "not a member" would only repeat that error.
+    let membership_unknown = p.memberships.iter().any(|m| latest(&m.program).is_none());
     // Facts: each names a program, and the program's product lines, kinds and currencies.
     let fact = |c: &mut Ctx, path: DocPath, program: &Id| -> Option<&Program> {
         let prog = latest(program);
         if prog.is_none() {
             unknown_program(c, path.key("program"), program);
-        } else if !member_of.contains(program.as_str()) {
+        } else if !member_of.contains(program.as_str()) && !membership_unknown {
             let d = c.warning(
                 "not-a-member",
                 path.key("program"),

@@ -559,7 +559,11 @@ fn dangling_program_reference() {
             "unknown program `nospam`"
         )]
     );
-    assert_eq!(diags[0].hint.as_deref(), Some("defined: nospamproxy"));
+    // `nospam` is the start of the one defined id: suggested, then the list.
+    assert_eq!(
+        diags[0].hint.as_deref(),
+        Some("did you mean `nospamproxy`? defined: nospamproxy")
+    );
 }
 
 #[test]

@@ -39,6 +39,13 @@ fn init_creates_a_green_repository_with_git_schemas_and_workflows() {
     // Without a release, the review workflow holds visible placeholders and says so.
     let review = read(&dir, ".github/workflows/pr-review.yml");
     assert!(review.contains("partnerctl-version: vX.Y.Z"), "{review}");
+    assert!(
+        review.contains(&format!(
+            "partnerctl-review.yml@{} # vX.Y.Z",
+            "0".repeat(40)
+        )),
+        "{review}"
+    );
     assert!(run.stdout.contains("set the partnerctl release"), "{run:?}");
     // The comment poster reacts to the review workflow by its name.
     assert!(review.contains("name: PR review"));
@@ -51,8 +58,11 @@ fn init_creates_a_green_repository_with_git_schemas_and_workflows() {
 fn init_pins_the_given_release_and_rejects_values_that_break_yaml() {
     let tmp = tempfile::tempdir().unwrap();
     let sha = "ab".repeat(32);
+    let commit = "c0ffee".repeat(6) + "0123";
     let args = [
         "init",
+        "--partnerctl-commit",
+        &commit,
         "--partnerctl-repository",
         "acme/partnerctl",
         "--partnerctl-version",
@@ -63,7 +73,10 @@ fn init_pins_the_given_release_and_rejects_values_that_break_yaml() {
     let run = run_in(tmp.path(), &args);
     assert_eq!(run.code, 0, "{run:?}");
     let review = read(tmp.path(), ".github/workflows/pr-review.yml");
-    assert!(review.contains("uses: acme/partnerctl/.github/workflows/partnerctl-review.yml@v1.2.3"));
+    // Pinned by the tag's commit (zizmor's unpinned-uses), the tag named beside it.
+    assert!(review.contains(&format!(
+        "uses: acme/partnerctl/.github/workflows/partnerctl-review.yml@{commit} # v1.2.3\n"
+    )));
     assert!(
         review.contains(&format!("partnerctl-sha256: {sha}")),
         "{review}"
@@ -76,6 +89,10 @@ fn init_pins_the_given_release_and_rejects_values_that_break_yaml() {
         &["init", "--partnerctl-version", "v1\n  evil: x"],
     );
     assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(!other.path().join("README.md").exists());
+    let short = run_in(other.path(), &["init", "--partnerctl-commit", "v1.2.3"]);
+    assert_eq!(short.code, 2, "{short:?}");
+    assert!(short.stderr.contains("--partnerctl-commit"), "{short:?}");
     assert!(!other.path().join("README.md").exists());
 }
 

@@ -29,6 +29,10 @@ pub struct InitArgs {
     /// SHA-256 of that release's partnerctl-x86_64-unknown-linux-gnu.tar.gz.
     #[arg(long, value_name = "HEX")]
     sha256: Option<String>,
+    /// The full commit id of that release's tag: the reusable review workflow is pinned to it
+    /// (`git ls-remote https://github.com/OWNER/NAME refs/tags/vX.Y.Z^{}`).
+    #[arg(long, value_name = "SHA")]
+    partnerctl_commit: Option<String>,
 }
 
 /// Run `init`.
@@ -37,6 +41,7 @@ pub fn run(args: &InitArgs) -> CmdResult {
         repository: args.partnerctl_repository.clone(),
         version: args.partnerctl_version.clone(),
         sha256: args.sha256.clone(),
+        commit: args.partnerctl_commit.clone(),
     };
     pin.validate()?;
     let from = match &args.from {
@@ -53,10 +58,12 @@ pub fn run(args: &InitArgs) -> CmdResult {
     }
     if pin.incomplete() {
         println!(
-            "set the partnerctl release in .github/workflows/pr-review.yml (replace {}, {} and {}), \
-             or rerun with --partnerctl-repository, --partnerctl-version and --sha256",
+            "set the partnerctl release in .github/workflows/pr-review.yml (replace {}, {}, {} and \
+             {}), or rerun with --partnerctl-repository, --partnerctl-version, \
+             --partnerctl-commit and --sha256",
             init::REPOSITORY_TODO,
             init::VERSION_TODO,
+            init::COMMIT_TODO,
             init::SHA256_TODO
         );
     }

@@ -22,6 +22,9 @@ const COMMENT: &str = include_str!("../../.github/workflows/partnerctl-comment.y
 pub const REPOSITORY_TODO: &str = "OWNER/partnerctl";
 /// See [`REPOSITORY_TODO`].
 pub const VERSION_TODO: &str = "vX.Y.Z";
+/// See [`REPOSITORY_TODO`]: a syntactically full commit id, so that the placeholder workflow
+/// already passes actionlint and zizmor, and obviously not a real one.
+pub const COMMIT_TODO: &str = "0000000000000000000000000000000000000000";
 /// See [`REPOSITORY_TODO`].
 pub const SHA256_TODO: &str = "SHA256-OF-partnerctl-x86_64-unknown-linux-gnu.tar.gz";
 
@@ -34,6 +37,8 @@ pub struct Pin {
     pub version: Option<String>,
     /// SHA-256 of the Linux x86_64 archive of that release.
     pub sha256: Option<String>,
+    /// Full commit id of the release tag, which the reusable workflow is pinned to.
+    pub commit: Option<String>,
 }
 
 impl Pin {
@@ -65,12 +70,20 @@ impl Pin {
             &self.sha256,
             &|s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()),
             "--sha256 (64 hex digits)",
+        )?;
+        ok(
+            &self.commit,
+            &|s: &str| s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()),
+            "--partnerctl-commit (the tag's full commit id, 40 hex digits)",
         )
     }
 
     /// Whether anything is still a placeholder.
     pub fn incomplete(&self) -> bool {
-        self.repository.is_none() || self.version.is_none() || self.sha256.is_none()
+        self.repository.is_none()
+            || self.version.is_none()
+            || self.sha256.is_none()
+            || self.commit.is_none()
     }
 }
 
@@ -95,6 +108,10 @@ pub fn files(from: Option<&str>, pin: &Pin) -> Result<Vec<(PathBuf, String)>, St
         .replace(
             "PARTNERCTL_VERSION",
             pin.version.as_deref().unwrap_or(VERSION_TODO),
+        )
+        .replace(
+            "PARTNERCTL_COMMIT",
+            pin.commit.as_deref().unwrap_or(COMMIT_TODO),
         )
         .replace(
             "PARTNERCTL_SHA256",
