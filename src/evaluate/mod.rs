@@ -289,6 +289,15 @@ impl Evaluation {
             .find(|q| q.id == t)
             .map(|q| q.name.as_str())
     }
+
+    /// What is missing for the next tier and for each unheld partner type, one sentence each.
+    pub fn gap_sentences(&self) -> Vec<String> {
+        self.next_tier
+            .iter()
+            .chain(&self.type_gaps)
+            .map(|g| g.sentence())
+            .collect()
+    }
 }
 
 /// Evaluate `partner` in the program of `membership` under `terms`, as of `as_of`.

@@ -81,12 +81,7 @@ pub fn eval_row(ev: &crate::evaluate::Evaluation) -> Vec<String> {
         .iter()
         .map(|e| format!("{}: {}", e.name, e.display))
         .collect();
-    let gaps: Vec<String> = ev
-        .next_tier
-        .iter()
-        .chain(&ev.type_gaps)
-        .map(|g| g.sentence())
-        .collect();
+    let gaps = ev.gap_sentences();
     vec![
         ev.partner.clone(),
         ev.program.clone(),

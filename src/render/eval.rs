@@ -27,12 +27,7 @@ pub fn row(ev: &Evaluation) -> Vec<String> {
         (Some(_), _) => ev.tier_name().unwrap_or_default().to_owned(),
     };
     let also: Vec<String> = ev.types.iter().chain(&ev.statuses).cloned().collect();
-    let gaps: Vec<String> = ev
-        .next_tier
-        .iter()
-        .chain(&ev.type_gaps)
-        .map(|g| g.sentence())
-        .collect();
+    let gaps = ev.gap_sentences();
     let next = if gaps.is_empty() {
         "—".to_owned()
     } else {
