@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
 use crate::import::{self, kind::Kind, Options};
+use crate::load::FileKind;
 use crate::source::{blob_id, Side, Snapshot};
 
 /// Record facts from a spreadsheet or ERP export (CSV) in the partner files.
@@ -59,8 +60,16 @@ pub fn run(args: &ImportArgs) -> CmdResult {
     let csv = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&Side::WorkTree)?;
-    let ds = Dataset::from_snapshot(&snap);
-    let partners: BTreeSet<String> = ds.partners.iter().map(|f| f.stem().to_string()).collect();
+    // Only the programs are loaded and checked: rows are checked against the terms, and the
+    // partner files a row names are parsed by the merge itself, so validating all partner files
+    // (what `check` does) would only cost time.
+    let programs = programs_only(&snap);
+    let ds = Dataset::from_snapshot(&programs);
+    let partners: BTreeSet<String> = snap
+        .files
+        .iter()
+        .filter_map(|f| partner_id(&f.path))
+        .collect();
     let (rows, errors) = import::read(&csv, args.kind, &opts, &ds.catalog(), &partners);
     let name = args.file.display();
     if !errors.is_empty() {
@@ -70,10 +79,10 @@ pub fn run(args: &ImportArgs) -> CmdResult {
         eprintln!("{} rows rejected; nothing was written", errors.len());
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
-    let texts: BTreeMap<String, String> = snap
+    let texts: BTreeMap<&str, &str> = snap
         .files
         .iter()
-        .filter_map(|f| Some((f.path.clone(), String::from_utf8(f.bytes.clone()).ok()?)))
+        .filter_map(|f| Some((f.path.as_str(), std::str::from_utf8(&f.bytes).ok()?)))
         .collect();
     let (changes, total) = match import::plan(&texts, args.kind, &rows) {
         Ok(p) => p,
@@ -95,10 +104,28 @@ pub fn run(args: &ImportArgs) -> CmdResult {
         dry_run(&snap, &changes, args)?;
         println!("{summary} (dry run: nothing written)");
     } else {
-        import::write_all(&repo.root, &changes)?;
+        import::write_all(&repo.root, &changes, &texts)?;
         println!("{summary}");
     }
     Ok(ExitCode::from(EXIT_OK))
+}
+
+/// The id of a partner file, as the dataset names it.
+fn partner_id(path: &str) -> Option<String> {
+    let id = path.strip_prefix("partners/")?.strip_suffix(".toml")?;
+    (FileKind::of_path(path) == Some(FileKind::Partner)).then(|| id.to_string())
+}
+
+/// `snap` without its partner files.
+fn programs_only(snap: &Snapshot) -> Snapshot {
+    Snapshot {
+        label: snap.label.clone(),
+        files: (snap.files.iter())
+            .filter(|f| FileKind::of_path(&f.path) != Some(FileKind::Partner))
+            .cloned()
+            .collect(),
+        problems: Vec::new(),
+    }
 }
 
 fn options(args: &ImportArgs) -> Result<Options, Box<dyn std::error::Error>> {

@@ -16,9 +16,9 @@ pub struct Effect {
     pub unchanged: usize,
 }
 
-/// `text` with `rows` merged into the section of `kind`: a row whose key matches an entry
-/// updates that entry's other values, any other row is appended.
-pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(String, Effect), String> {
+/// `text` with `rows` merged into the section of `kind` (`None` when no row changes anything): a
+/// row whose key matches an entry updates that entry's other values, any other row is appended.
+pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(Option<String>, Effect), String> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("not valid TOML: {}", e.message()))?;
@@ -51,7 +51,9 @@ pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(String, Effect), 
             }
         }
     }
-    Ok((doc.to_string(), effect))
+    // Re-importing a file already recorded changes nothing: skip printing the document.
+    let changed = effect.added + effect.updated > 0;
+    Ok((changed.then(|| doc.to_string()), effect))
 }
 
 /// The stable key of an entry in the file, spelled like [`Row::key`].
