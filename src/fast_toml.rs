@@ -24,6 +24,13 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
     T::deserialize(ValueDeserializer(Value::Table(root, TableKind::Defined))).ok()
 }
 
+/// Whether `text` is valid TOML of the plain subset; `false` says nothing (see the module
+/// documentation). `import`'s region merge relies on it to know the whole document is valid
+/// without parsing it with toml_edit.
+pub fn is_plain_valid(text: &str) -> bool {
+    parse_document(text).is_some()
+}
+
 type Entries<'i> = Vec<(&'i str, Value<'i>)>;
 
 /// A parsed value. Tables keep their entries in document order; duplicates are refused while

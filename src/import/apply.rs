@@ -1,4 +1,13 @@
 //! Merging imported rows into one partner file, keeping its comments and layout.
+//!
+//! Two paths, one result. [`merge_document`] parses the whole file with toml_edit, merges and
+//! prints it again. [`merge`] first tries [`section_region`]: when the file's entries of the kind
+//! are one run of plain `[[section]]` tables, only that run is parsed, merged and printed, and
+//! spliced back between the untouched text before and after it. Why two: parsing and printing
+//! the whole file was most of `import`'s CPU time (issue #15: 10,000 files within 2× one
+//! `check`), and the run is about a fifth of a partner file. The region path declines anything it
+//! cannot vouch for (see [`section_region`]); `tests/import_region.rs` and the fuzz target
+//! `import_merge_differential` hold it to giving byte for byte what [`merge_document`] gives.
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
@@ -19,6 +28,84 @@ pub struct Effect {
 /// `text` with `rows` merged into the section of `kind` (`None` when no row changes anything): a
 /// row whose key matches an entry updates that entry's other values, any other row is appended.
 pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(Option<String>, Effect), String> {
+    // The region alone says nothing about the rest of the file, which must be valid TOML: the
+    // whole-document path would refuse it otherwise.
+    let valid = || crate::fast_toml::is_plain_valid(text);
+    if let Some(region) = section_region(text, kind.section()).filter(|_| valid()) {
+        if let Ok((merged, effect)) = merge_document(&text[region.clone()], kind, rows) {
+            let spliced = merged.map(|m| [&text[..region.start], &m, &text[region.end..]].concat());
+            return Ok((spliced, effect));
+        }
+    }
+    merge_document(text, kind, rows)
+}
+
+/// The byte range of the `[[section]]` entries of `text`, when it is safe to merge them on their
+/// own: from the first `[[section]]` line to the next header. Declined
+/// (`None`) when the section is absent (where a new one goes depends on the whole document), when
+/// `text` has multi-line strings (a line inside one could look like a header), carriage returns or
+/// no final newline (printing the whole document turns CRLF into LF and ends the last line; the
+/// region alone could not), when any line that starts with `[` is not a plain header (spaces,
+/// quotes, comments, indentation — or a line inside a multi-line array), when the section's name
+/// appears anywhere but in its plain header lines (a sub-table, a key, a comment), or when its
+/// entries are not one run (a second `[[section]]` after another header is caught by the count).
+pub fn section_region(text: &str, section: &str) -> Option<std::ops::Range<usize>> {
+    if text.contains("\"\"\"")
+        || text.contains("'''")
+        || text.contains('\r')
+        || !text.ends_with('\n')
+    {
+        return None;
+    }
+    let header = format!("[[{section}]]");
+    let (mut start, mut end, mut headers, mut offset) = (None, None, 0, 0);
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with('[') {
+            continue;
+        }
+        // toml_edit prints every header of an array of tables with the key spelling of its first,
+        // so one unusual header anywhere can change text outside the region.
+        if !plain_header(line) {
+            return None;
+        }
+        if line.trim_end() == header && end.is_none() {
+            start.get_or_insert(at);
+            headers += 1;
+        } else if start.is_some() {
+            end.get_or_insert(at);
+        }
+    }
+    let start = start?;
+    (text.matches(section).count() == headers).then(|| start..end.unwrap_or(text.len()))
+}
+
+/// `[a.b]` or `[[a.b]]` with bare keys, alone on its line and not indented.
+fn plain_header(line: &str) -> bool {
+    let line = line.trim_end_matches(['\n', ' ', '\t']);
+    let inner = match line.strip_prefix("[[") {
+        Some(rest) => rest.strip_suffix("]]"),
+        None => line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']')),
+    };
+    inner.is_some_and(|keys| {
+        keys.split('.').all(|k| {
+            !k.is_empty()
+                && k.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+    })
+}
+
+/// [`merge`] on the whole document: parse, merge, print.
+pub fn merge_document(
+    text: &str,
+    kind: Kind,
+    rows: &[&Row],
+) -> Result<(Option<String>, Effect), String> {
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("not valid TOML: {}", e.message()))?;
