@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::evaluate::{self, time, Detail, Entitlement, Evaluation};
+use crate::evaluate::{self, time, Entitlement, Evaluation};
 use crate::load::Loaded;
 use crate::model::scalar::Date;
 use crate::model::Partner;
@@ -430,20 +430,14 @@ pub fn diff(
         };
         let changed = all.restricted_to(&changed_programs);
         let key = |e: Evaluation| ((e.partner.clone(), e.program.clone()), Standing::of(e));
-        let mut out: BTreeMap<(String, String), Standing> = evaluate::evaluate_each(
-            sel.touched.iter().copied(),
-            &all,
-            date,
-            Detail::Outcome,
-            key,
-        )
-        .into_iter()
-        .collect();
+        let mut out: BTreeMap<(String, String), Standing> =
+            evaluate::evaluate_each(sel.touched.iter().copied(), &all, date, key)
+                .into_iter()
+                .collect();
         out.extend(evaluate::evaluate_each(
             sel.untouched.iter().copied(),
             &changed,
             date,
-            Detail::Outcome,
             key,
         ));
         out
@@ -471,13 +465,9 @@ pub fn diff(
                       date: Date|
      -> Option<String> {
         let only: BTreeSet<String> = [program.to_owned()].into();
-        evaluate::evaluate_each(
-            partner.copied(),
-            &cat.restricted_to(&only),
-            date,
-            Detail::Outcome,
-            |e| Standing::of(e).tier,
-        )
+        evaluate::evaluate_each(partner.copied(), &cat.restricted_to(&only), date, |e| {
+            Standing::of(e).tier
+        })
         .pop()
         .flatten()
     };

@@ -20,3 +20,4 @@ pub mod site;
 pub mod source;
 pub mod suggest;
 pub mod validate;
+pub mod validate_names;

@@ -33,6 +33,7 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
         f.diagnostics.extend(diags);
     }
     check_program_versions(&mut ds.programs);
+    crate::validate_names::check_requirement_names(&mut ds.programs);
     let programs: BTreeMap<String, Vec<Program>> = {
         let mut m: BTreeMap<String, Vec<Program>> = BTreeMap::new();
         for f in &ds.programs {

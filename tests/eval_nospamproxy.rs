@@ -81,7 +81,14 @@ fn eval_with(programs: &[(&str, &str)], partner: &str, as_of: &str) -> Evaluatio
         problems: vec![],
     };
     let ds = Dataset::from_snapshot(&snap);
-    assert_eq!(ds.diagnostics(), vec![], "test data must be valid");
+    // Versions here raise thresholds without renaming the requirements that state them: that
+    // warning (`stale-requirement-name`) is tested in `requirement_names.rs`.
+    let problems: Vec<_> = ds
+        .diagnostics()
+        .into_iter()
+        .filter(|d| d.code != "stale-requirement-name")
+        .collect();
+    assert_eq!(problems, vec![], "test data must be valid");
     let catalog = ds.catalog();
     let partners = ds.partners.iter().filter_map(|f| f.record.as_ref());
     let mut evals = evaluate::evaluate_all(partners, &catalog, d(as_of));
@@ -128,7 +135,10 @@ fn authorized_revenue_threshold_is_inclusive() {
     assert_eq!(tier(&ev), None);
     let gap = ev.next_tier.unwrap();
     assert_eq!(gap.tier, "authorized");
-    assert_eq!(gap.missing, vec!["0.01 EUR more revenue in 2025"]);
+    assert_eq!(
+        partnerctl::render::explain::missing(&gap),
+        vec!["0.01 EUR more revenue in 2025"]
+    );
 }
 
 #[test]
@@ -179,7 +189,7 @@ fn one_project_short_of_business() {
     let ev = eval(&nsp_partner("server-cloud", true, &body), AS_OF);
     assert_eq!(tier(&ev), Some("authorized"));
     assert_eq!(
-        ev.next_tier.unwrap().missing,
+        partnerctl::render::explain::missing(&ev.next_tier.unwrap()),
         vec!["1 more realized project in 2025"]
     );
 }
@@ -578,7 +588,10 @@ fn points_program_needs_no_code_change() {
     // 6 customers = 12 → 64.5 points: short by 5.5.
     let ev = eval_with(&programs, &points_partner(6, "100000.00", 2, 2), AS_OF);
     assert_eq!(tier(&ev), None);
-    assert_eq!(ev.next_tier.unwrap().missing, vec!["5.5 more points"]);
+    assert_eq!(
+        partnerctl::render::explain::missing(&ev.next_tier.unwrap()),
+        vec!["5.5 more points"]
+    );
     // Partial credit in several components: 20 + 22.5 + 18.75 + 10 = 71.25.
     let ev = eval_with(&programs, &points_partner(10, "75000.00", 3, 2), AS_OF);
     assert_eq!(
@@ -688,7 +701,7 @@ fn scheduled_terms_apply_from_their_effective_date() {
         (d("2027-01-01"), None)
     );
     assert_eq!(
-        ev.next_tier.unwrap().missing,
+        partnerctl::render::explain::missing(&ev.next_tier.unwrap()),
         vec!["500.00 EUR more revenue in 2026"]
     );
 }

@@ -35,11 +35,22 @@ fn json_pieces_concatenate_to_the_whole_report() {
         results: &evals,
         skipped: &skipped,
     });
-    let results: Vec<String> = evals.iter().map(render::json_result).collect();
-    let (head, middle, tail) = render::json_of_results(as_of, &results, &skipped);
+    let results: Vec<String> = evals
+        .iter()
+        .map(|e| {
+            render::json_result(
+                e,
+                render::JsonStyle {
+                    detail: render::JsonDetail::Full,
+                    pretty: true,
+                },
+            )
+        })
+        .collect();
+    let (head, middle, tail) = render::json_of_results(as_of, &results, &skipped, true);
     assert_eq!(format!("{head}{}{tail}", middle.concat()), whole);
     // And with no results at all.
-    let (head, middle, tail) = render::json_of_results(as_of, &[], &[]);
+    let (head, middle, tail) = render::json_of_results(as_of, &[], &[], true);
     assert!(middle.is_empty());
     let empty = render::json(&EvalReport {
         version: 1,

@@ -1,8 +1,8 @@
-//! Outcome-only evaluations (what `diff` compares) must decide exactly what full evaluations
-//! decide; they only leave out the prose.
+//! `evaluate::evaluate`, the entry point for one evaluation, decides exactly what the batch
+//! evaluation (`evaluate_each`, which shares entitlement lists between partners) decides.
 
 use partnerctl::dataset::Dataset;
-use partnerctl::evaluate::{self, Detail, Evaluation, RequirementResult};
+use partnerctl::evaluate::{self, Evaluation, RequirementResult};
 use partnerctl::model::scalar::Date;
 use partnerctl::source::{Repo, Side};
 
@@ -49,15 +49,16 @@ fn decided(e: &Evaluation) -> String {
 }
 
 #[test]
-fn outcome_only_evaluations_decide_like_full_ones_on_every_bundled_partner() {
+fn one_evaluation_decides_like_the_batch_on_every_bundled_partner() {
     let repo = Repo::discover(std::path::Path::new(".")).unwrap();
     let ds = Dataset::from_snapshot(&repo.snapshot(&Side::WorkTree).unwrap());
     let catalog = ds.catalog();
-    let partners: Vec<_> = ds
+    let mut partners: Vec<_> = ds
         .partners
         .iter()
         .filter_map(|f| f.record.as_ref())
         .collect();
+    partners.sort_by(|a, b| a.id.cmp(&b.id));
     let mut compared = 0;
     // Dates around the bundled programs' reviews and the sample partners' deadlines.
     for as_of in [
@@ -69,30 +70,20 @@ fn outcome_only_evaluations_decide_like_full_ones_on_every_bundled_partner() {
         "2027-01-01",
     ] {
         let as_of: Date = as_of.parse().unwrap();
-        let full = evaluate::evaluate_each(
-            partners.iter().copied(),
-            &catalog,
-            as_of,
-            Detail::Full,
-            |e| decided(&e),
-        );
-        let lean = evaluate::evaluate_each(
-            partners.iter().copied(),
-            &catalog,
-            as_of,
-            Detail::Outcome,
-            |e| {
-                // The prose really is left out.
-                assert!(e
-                    .tiers
-                    .iter()
-                    .flat_map(|q| &q.requirements)
-                    .all(|r| r.description.is_empty() && r.shortfall.is_none()));
-                decided(&e)
-            },
-        );
-        assert_eq!(full, lean, "as of {as_of}");
-        compared += full.len();
+        let batch =
+            evaluate::evaluate_each(partners.iter().copied(), &catalog, as_of, |e| decided(&e));
+        let mut one = Vec::new();
+        for p in &partners {
+            let mut ms: Vec<_> = p.memberships.iter().collect();
+            ms.sort_by(|a, b| a.program.cmp(&b.program));
+            for m in ms {
+                if let Some(terms) = catalog.terms(m.program.as_str(), as_of) {
+                    one.push(decided(&evaluate::evaluate(p, m, terms, as_of)));
+                }
+            }
+        }
+        assert_eq!(batch, one, "as of {as_of}");
+        compared += batch.len();
     }
     assert!(compared >= 6 * 30, "{compared}");
 }

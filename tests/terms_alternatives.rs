@@ -28,7 +28,13 @@ fn the_threshold_reads_or_in_every_format() {
     );
     assert!(!text.contains("CHF + "), "{text}");
 
-    let json = partnerctl::render::eval::json_result(&ev);
+    let json = partnerctl::render::eval::json_result(
+        &ev,
+        partnerctl::render::eval::JsonStyle {
+            detail: partnerctl::render::eval::JsonDetail::Full,
+            pretty: true,
+        },
+    );
     assert!(
         json.contains("\"kind\": \"money_any_of\"") && json.contains("\"CHF\": \"2000.00\""),
         "{json}"

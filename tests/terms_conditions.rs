@@ -26,7 +26,13 @@ fn the_premium_discount_names_the_deals_it_applies_to() {
     assert_eq!(d.display, expected);
     let text = partnerctl::render::eval::explain_one(&ev);
     assert!(text.contains(expected), "{text}");
-    let json = partnerctl::render::eval::json_result(&ev);
+    let json = partnerctl::render::eval::json_result(
+        &ev,
+        partnerctl::render::eval::JsonStyle {
+            detail: partnerctl::render::eval::JsonDetail::Full,
+            pretty: true,
+        },
+    );
     assert!(json.contains(expected), "{json}");
     // Unconditional entitlements are shown as before.
     let fee = &ev.fees[0];

@@ -129,7 +129,11 @@ fn a_share_rounds_half_away_from_zero_to_the_cent() {
 fn the_trace_shows_the_pro_rata_arithmetic() {
     let ev = inf(&[("2025", "CHF", "5000.00")], "2026-01-01");
     assert_eq!(
-        volume_req(&ev).workings,
+        volume_req(&ev)
+            .workings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
         vec![
             "managed_volume[0] 5,000.00 CHF for 2025-01-01 to 2025-12-31: 364 of 365 days inside \
              the window, 5,000.00 × 364 / 365 = 4,986.30 CHF"

@@ -31,7 +31,7 @@ fn a_vat_id_alone_is_not_a_register_entry() {
     let ev = inf("vat_id = \"CHE123456789\"\n");
     assert_eq!(ev.tier, None);
     assert_eq!(
-        ev.next_tier.unwrap().missing,
+        partnerctl::render::explain::missing(&ev.next_tier.unwrap()),
         vec!["a commercial register entry or a SIRET number or an entry in an equivalent register"]
     );
 }

@@ -8,7 +8,7 @@ use crate::dataset::Dataset;
 use crate::diagnostic::Severity;
 use crate::evaluate;
 use crate::model::scalar::Date;
-use crate::render::eval::{self as render, Skipped};
+use crate::render::eval::{self as render, JsonDetail, Skipped};
 
 /// Evaluate each partner against the program terms: qualifying tier per track, partner types and
 /// statuses, every requirement with actual vs required values, the gap to the next tier,
@@ -36,6 +36,14 @@ pub struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
+    /// How much of each result `--format json` writes: `summary` (tier, types, statuses, gaps,
+    /// entitlements, fees, warnings; no requirement traces) or `full` (with every requirement's
+    /// trace). Default: `full` with `--explain`, else `summary`.
+    #[arg(long, value_enum, value_name = "DETAIL")]
+    detail: Option<JsonDetail>,
+    /// Indent `--format json` for reading. Default: indented on a terminal, one line otherwise.
+    #[arg(long)]
+    pretty: bool,
 }
 
 /// Output formats of `eval`.
@@ -50,6 +58,21 @@ pub enum EvalFormat {
     /// CSV for spreadsheets: one row per partner and program with tier, types, statuses,
     /// entitlements and the next step (`--explain` is ignored).
     Csv,
+}
+
+/// The JSON style `args` ask for: traces with `--explain` or `--detail full`, indented with
+/// `--pretty` or on a terminal.
+fn json_style(args: &EvalArgs) -> render::JsonStyle {
+    use std::io::IsTerminal;
+    let explained = if args.explain {
+        JsonDetail::Full
+    } else {
+        JsonDetail::Summary
+    };
+    render::JsonStyle {
+        detail: args.detail.unwrap_or(explained),
+        pretty: args.pretty || std::io::stdout().is_terminal(),
+    }
 }
 
 /// Today's date in UTC.
@@ -109,15 +132,52 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     } else {
         catalog.restricted_to(&args.program.iter().cloned().collect())
     };
+    let text = render_results(args, partners, &catalog, as_of, &skipped)?;
+    if !text.is_empty() {
+        super::emit(text.as_bytes())?;
+    }
+    let program_errors: usize = ds
+        .programs
+        .iter()
+        .map(|f| errors(&f.diagnostics))
+        .sum::<usize>()
+        + errors(&ds.problems);
+    if !skipped.is_empty() || program_errors > 0 {
+        let mut err = std::io::stderr().lock();
+        for s in &skipped {
+            writeln!(
+                err,
+                "skipped {}: {} error(s); run `partnerctl check`",
+                s.file, s.errors
+            )?;
+        }
+        if program_errors > 0 {
+            writeln!(err, "{program_errors} error(s) in program files or the data layout; run `partnerctl check`")?;
+        }
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// Evaluate `partners` and render the results in the format `args` ask for. JSON is written to
+/// stdout piece by piece (and nothing returned); the other formats are returned whole.
+fn render_results<'a>(
+    args: &EvalArgs,
+    partners: impl IntoIterator<Item = &'a crate::model::partner::Partner>,
+    catalog: &crate::dataset::Catalog<'_>,
+    as_of: Date,
+    skipped: &[Skipped],
+) -> Result<String, Box<dyn std::error::Error>> {
     // Each evaluation is rendered where it is made and then dropped: 30,000 full traces held
     // at once would take hundreds of megabytes.
     let text = match args.format {
         EvalFormat::Json => {
-            let results =
-                evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
-                    render::json_result(&ev)
-                });
-            let (head, middle, tail) = render::json_of_results(as_of, &results, &skipped);
+            let style = json_style(args);
+            let results = evaluate::evaluate_each(partners, catalog, as_of, |ev| {
+                render::json_result(&ev, style)
+            });
+            let (head, middle, tail) =
+                render::json_of_results(as_of, &results, skipped, style.pretty);
             let mut parts: Vec<&[u8]> = vec![head.as_bytes()];
             parts.extend(middle.iter().map(|m| m.as_bytes()));
             parts.push(tail.as_bytes());
@@ -125,16 +185,15 @@ pub fn run(args: &EvalArgs) -> CmdResult {
             String::new()
         }
         EvalFormat::Csv => {
-            let rows =
-                evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
-                    crate::import::export::eval_row(&ev)
-                });
+            let rows = evaluate::evaluate_each(partners, catalog, as_of, |ev| {
+                crate::import::export::eval_row(&ev)
+            });
             crate::import::export::to_csv(&crate::import::export::EVAL_HEADER, &rows)?
         }
         EvalFormat::Table | EvalFormat::Markdown => {
             let explain = args.explain;
             let (rows, traces): (Vec<_>, Vec<_>) =
-                evaluate::evaluate_each(partners, &catalog, as_of, evaluate::Detail::Full, |ev| {
+                evaluate::evaluate_each(partners, catalog, as_of, |ev| {
                     (
                         render::row(&ev),
                         if explain {
@@ -164,28 +223,5 @@ pub fn run(args: &EvalArgs) -> CmdResult {
             }
         }
     };
-    if !text.is_empty() {
-        super::emit(text.as_bytes())?;
-    }
-    let program_errors: usize = ds
-        .programs
-        .iter()
-        .map(|f| errors(&f.diagnostics))
-        .sum::<usize>()
-        + errors(&ds.problems);
-    if !skipped.is_empty() || program_errors > 0 {
-        let mut err = std::io::stderr().lock();
-        for s in &skipped {
-            writeln!(
-                err,
-                "skipped {}: {} error(s); run `partnerctl check`",
-                s.file, s.errors
-            )?;
-        }
-        if program_errors > 0 {
-            writeln!(err, "{program_errors} error(s) in program files or the data layout; run `partnerctl check`")?;
-        }
-        return Ok(ExitCode::from(EXIT_FINDINGS));
-    }
-    Ok(ExitCode::from(EXIT_OK))
+    Ok(text)
 }

@@ -1,14 +1,13 @@
 //! Renderers for evaluations: a terminal table, the requirement trace (`--explain`), JSON and
 //! Markdown.
 
-use std::fmt::Write as _;
-
 use serde::Serialize;
 use tabled::builder::Builder;
 use tabled::settings::object::Columns;
 use tabled::settings::{Style, Width};
 
-use crate::evaluate::{Evaluation, RequirementResult, TierBasis};
+use crate::evaluate::{Evaluation, TierBasis};
+pub use crate::render::explain::explain_one;
 use crate::render::markdown::escape;
 use crate::render::terminal;
 
@@ -160,193 +159,6 @@ pub fn markdown_of_rows(rows: Vec<Vec<String>>) -> String {
     format!("{t}\n")
 }
 
-fn mark(met: bool) -> &'static str {
-    if met {
-        "✓"
-    } else {
-        "✗"
-    }
-}
-
-fn trace(out: &mut String, r: &RequirementResult, indent: usize) {
-    let e = terminal::escape;
-    let pad = " ".repeat(indent);
-    let _ = write!(
-        out,
-        "{pad}{} {}: {}",
-        mark(r.met),
-        e(&r.id),
-        e(&r.description)
-    );
-    if !r.children.is_empty() {
-        let _ = writeln!(out);
-        for c in &r.children {
-            trace(out, c, indent + 4);
-        }
-        return;
-    }
-    let _ = write!(
-        out,
-        " — actual {}, required {}",
-        e(&r.actual.display()),
-        e(&r.required.display())
-    );
-    if let Some(by) = &r.waived_by {
-        let _ = write!(out, " (waived by {})", e(by));
-    }
-    if let Some(s) = &r.shortfall {
-        let _ = write!(out, " — needs {}", e(s));
-    }
-    let _ = writeln!(out);
-    for w in &r.workings {
-        let _ = writeln!(out, "{pad}    = {w}");
-    }
-}
-
-/// Each goal with its reviews: met, unmet, and how many due ones were missed.
-fn goal_lines(out: &mut String, ev: &Evaluation) {
-    let e = terminal::escape;
-    for g in &ev.goals {
-        let reviews: Vec<String> = g
-            .reviews
-            .iter()
-            .map(|r| format!("{} {}", r.date, if r.met { "met" } else { "unmet" }))
-            .collect();
-        let _ = writeln!(
-            out,
-            "  goal set {} (reviewed every {} months): {}",
-            g.set,
-            g.every_months,
-            e(&g.description)
-        );
-        let held = if reviews.is_empty() {
-            "none recorded".to_owned()
-        } else {
-            reviews.join(", ")
-        };
-        let missed = g.last_missed.map_or(String::new(), |last| {
-            format!("; {} missed, latest {last}", g.missed)
-        });
-        let _ = writeln!(out, "    reviews: {held}{missed}; next {}", g.next);
-    }
-}
-
-/// The requirement trace of one evaluation, ending with a blank line.
-pub fn explain_one(ev: &Evaluation) -> String {
-    let e = terminal::escape;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — {} (terms effective {})",
-        e(&ev.partner),
-        e(&ev.program_name),
-        ev.terms_effective_from
-    );
-    let next = ev
-        .review
-        .next
-        .map_or(String::new(), |n| format!("; next review {n}"));
-    let _ = writeln!(
-        out,
-        "  as of {}: review of {} on business {}{next}",
-        ev.as_of, ev.review.date, ev.review.window
-    );
-    let _ = if ev.judged_on == ev.as_of {
-        writeln!(
-            out,
-            "  requirements judged on {}, the as-of date",
-            ev.judged_on
-        )
-    } else {
-        writeln!(
-            out,
-            "  requirements judged on {}, the review date (approvals on the as-of date)",
-            ev.judged_on
-        )
-    };
-    if let Some(t) = &ev.track {
-        let _ = writeln!(out, "  track: {}", e(t));
-    }
-    if let Some(end) = &ev.ended {
-        let why = end
-            .reason
-            .as_deref()
-            .map_or(String::new(), |r| format!(": {}", e(r)));
-        let _ = writeln!(
-            out,
-            "  membership ended on {}{why}; nothing is held in this program from that day",
-            end.on
-        );
-    }
-    let basis = match &ev.tier_basis {
-        Some(TierBasis::Override {
-            approved_by,
-            expires,
-        }) => {
-            format!(
-                " (override by {}{})",
-                e(approved_by),
-                expires.map_or(String::new(), |x| format!(", until {x}"))
-            )
-        }
-        Some(TierBasis::Grace { until }) => format!(" (grace period until {until})"),
-        _ => String::new(),
-    };
-    let _ = writeln!(
-        out,
-        "  tier: {}{basis}",
-        e(ev.tier_name().unwrap_or("none"))
-    );
-    if !ev.membership_requirements.is_empty() {
-        let _ = writeln!(out, "  membership requirements:");
-        for r in &ev.membership_requirements {
-            trace(&mut out, r, 4);
-        }
-    }
-    for (title, quals) in [
-        ("tier", &ev.tiers),
-        ("partner type", &ev.partner_types),
-        ("status", &ev.status_results),
-    ] {
-        for q in quals {
-            let _ = writeln!(out, "  {title} {} {}:", mark(q.qualified), e(&q.name));
-            for r in &q.requirements {
-                trace(&mut out, r, 4);
-            }
-        }
-    }
-    if let Some(g) = &ev.next_tier {
-        let _ = writeln!(out, "  next tier: {}", e(&g.sentence()));
-    }
-    for g in &ev.type_gaps {
-        let _ = writeln!(out, "  partner type not held: {}", e(&g.sentence()));
-    }
-    goal_lines(&mut out, ev);
-    for (title, list) in [("entitlements", &ev.entitlements), ("fees", &ev.fees)] {
-        if !list.is_empty() {
-            let _ = writeln!(out, "  {title}:");
-        }
-        for x in list.iter() {
-            let _ = writeln!(
-                out,
-                "    {}: {} — {} [{}]",
-                e(&x.id),
-                e(&x.name),
-                e(&x.display),
-                e(&x.source)
-            );
-        }
-    }
-    if !ev.warnings.is_empty() {
-        let _ = writeln!(out, "  warnings:");
-        for w in &ev.warnings {
-            let _ = writeln!(out, "    [{}] {}", w.code, e(&w.message));
-        }
-    }
-    let _ = writeln!(out);
-    out
-}
-
 /// The JSON document of `eval --format json`.
 #[derive(Serialize)]
 pub struct EvalReport<'a> {
@@ -369,17 +181,109 @@ pub struct Skipped {
     pub errors: usize,
 }
 
-/// Render the JSON report.
+/// How much of each evaluation `eval --format json` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum JsonDetail {
+    /// The standing: tier, types, statuses, gaps, entitlements, fees, warnings, goals; no
+    /// requirement traces.
+    Summary,
+    /// Everything, with every requirement's trace.
+    Full,
+}
+
+/// The standing of one evaluation without its requirement traces (`--detail summary`).
+#[derive(Serialize)]
+struct Summary<'a> {
+    partner: &'a str,
+    partner_name: &'a str,
+    program: &'a str,
+    program_name: &'a str,
+    terms_effective_from: crate::model::scalar::Date,
+    as_of: crate::model::scalar::Date,
+    review: &'a crate::evaluate::time::ReviewPeriod,
+    judged_on: crate::model::scalar::Date,
+    track: &'a Option<String>,
+    tier: &'a Option<String>,
+    tier_name: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tier_basis: &'a Option<TierBasis>,
+    types: &'a [String],
+    statuses: &'a [String],
+    next_tier: &'a Option<crate::evaluate::Gap>,
+    type_gaps: &'a [crate::evaluate::Gap],
+    entitlements: &'a [crate::evaluate::Entitlement],
+    fees: &'a [crate::evaluate::Entitlement],
+    warnings: &'a [crate::evaluate::Warning],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended: &'a Option<crate::evaluate::Ended>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    goals: &'a [crate::evaluate::goals::GoalResult],
+}
+
+impl<'a> Summary<'a> {
+    fn of(ev: &'a Evaluation) -> Self {
+        Summary {
+            partner: &ev.partner,
+            partner_name: &ev.partner_name,
+            program: &ev.program,
+            program_name: &ev.program_name,
+            terms_effective_from: ev.terms_effective_from,
+            as_of: ev.as_of,
+            review: &ev.review,
+            judged_on: ev.judged_on,
+            track: &ev.track,
+            tier: &ev.tier,
+            tier_name: ev.tier_name(),
+            tier_basis: &ev.tier_basis,
+            types: &ev.types,
+            statuses: &ev.statuses,
+            next_tier: &ev.next_tier,
+            type_gaps: &ev.type_gaps,
+            entitlements: &ev.entitlements,
+            fees: &ev.fees,
+            warnings: &ev.warnings,
+            ended: &ev.ended,
+            goals: &ev.goals,
+        }
+    }
+}
+
+/// How `eval --format json` is written: which detail, and pretty (indented) or compact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JsonStyle {
+    /// Traces or not.
+    pub detail: JsonDetail,
+    /// Indented for people, or one line for programs.
+    pub pretty: bool,
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
+    let s = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    };
+    s.expect("evaluations serialize")
+}
+
+/// Render the JSON report (pretty, with full traces: the document as `--detail full --pretty`
+/// writes it).
 pub fn json(report: &EvalReport<'_>) -> String {
-    let mut s = serde_json::to_string_pretty(report).expect("evaluations serialize");
+    let mut s = to_json(report, true);
     s.push('\n');
     s
 }
 
-/// One result of the JSON report, pretty-printed at its depth in the document (for
-/// [`json_of_results`], which lets results be serialized in parallel).
-pub fn json_result(ev: &Evaluation) -> String {
-    let flat = serde_json::to_string_pretty(ev).expect("evaluations serialize");
+/// One result of the JSON report in `style`; pretty results are indented to their depth in the
+/// document (for [`json_of_results`], which lets results be serialized in parallel).
+pub fn json_result(ev: &Evaluation, style: JsonStyle) -> String {
+    let flat = match style.detail {
+        JsonDetail::Full => to_json(ev, style.pretty),
+        JsonDetail::Summary => to_json(&Summary::of(ev), style.pretty),
+    };
+    if !style.pretty {
+        return flat;
+    }
     let mut out = String::with_capacity(flat.len() + flat.len() / 8);
     for (i, line) in flat.lines().enumerate() {
         if i > 0 {
@@ -391,33 +295,43 @@ pub fn json_result(ev: &Evaluation) -> String {
     out
 }
 
-/// The JSON report assembled from results made by [`json_result`], as pieces to write one after
-/// the other (the results can be hundreds of megabytes); their concatenation is byte-identical
-/// to [`json`].
+/// The JSON report assembled from results made by [`json_result`] in the same `pretty` style,
+/// as pieces to write one after the other (the results can be hundreds of megabytes); pretty,
+/// their concatenation is byte-identical to [`json`].
 pub fn json_of_results<'r>(
     as_of: crate::model::scalar::Date,
     results: &'r [String],
     skipped: &[Skipped],
+    pretty: bool,
 ) -> (String, Vec<&'r str>, String) {
     let empty: [Evaluation; 0] = [];
     // Render the envelope with no results, then splice the results into its empty array.
-    let envelope = json(&EvalReport {
+    let report = EvalReport {
         version: 1,
         as_of,
         results: &empty,
         skipped,
-    });
+    };
+    let mut envelope = to_json(&report, pretty);
+    envelope.push('\n');
     if results.is_empty() {
         return (envelope, Vec::new(), String::new());
     }
-    let marker = "\"results\": []";
+    let marker = if pretty {
+        "\"results\": []"
+    } else {
+        "\"results\":[]"
+    };
     let at = envelope.find(marker).expect("results key") + marker.len() - 1;
+    let (first, next) = if pretty { ("\n", ",\n") } else { ("", ",") };
     let mut middle = Vec::with_capacity(2 * results.len());
     for (i, r) in results.iter().enumerate() {
-        middle.push(if i == 0 { "\n" } else { ",\n" });
+        middle.push(if i == 0 { first } else { next });
         middle.push(r.as_str());
     }
-    middle.push("\n  ");
+    if pretty {
+        middle.push("\n  ");
+    }
     (envelope[..at].to_owned(), middle, envelope[at..].to_owned())
 }
 

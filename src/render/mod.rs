@@ -4,5 +4,6 @@ pub mod diagnostics;
 pub mod diff;
 pub mod directory;
 pub mod eval;
+pub mod explain;
 pub mod markdown;
 pub mod terminal;
