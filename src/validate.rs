@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::dataset::Dataset;
-use crate::diagnostic::{Diagnostic, DocPath};
+use crate::diagnostic::{Code, Diagnostic, DocPath};
 use crate::evaluate::{MAX_REQUIREMENT_CHECKS, MAX_REQUIREMENT_DEPTH};
 use crate::load::{self, Loaded};
 use crate::model::partner::{AccessLevel, Partner};
@@ -80,11 +80,11 @@ impl<'a> Ctx<'a> {
         self.out.push(loc.locate(d, path, false));
         self.out.last_mut().expect("just pushed")
     }
-    fn error(&mut self, code: &'static str, path: DocPath, message: String) -> &mut Diagnostic {
+    fn error(&mut self, code: Code, path: DocPath, message: String) -> &mut Diagnostic {
         let d = Diagnostic::error(code, self.path, message).with_path(&path);
         self.push(d, &path)
     }
-    fn warning(&mut self, code: &'static str, path: DocPath, message: String) -> &mut Diagnostic {
+    fn warning(&mut self, code: Code, path: DocPath, message: String) -> &mut Diagnostic {
         let d = Diagnostic::warning(code, self.path, message).with_path(&path);
         self.push(d, &path)
     }
@@ -111,7 +111,7 @@ fn did_you_mean(message: &str, hint: String) -> String {
 fn membership_end(c: &mut Ctx, mp: &DocPath, m: &crate::model::partner::Membership) {
     if m.reason.is_some() && m.ended.is_none() {
         let d = c.error(
-            "membership-end",
+            Code::MembershipEnd,
             mp.key("reason"),
             "a reason without `ended`".into(),
         );
@@ -123,7 +123,7 @@ fn membership_end(c: &mut Ctx, mp: &DocPath, m: &crate::model::partner::Membersh
     if let (Some(s), Some(e)) = (m.contract_start, m.ended) {
         if e < s {
             let d = c.error(
-                "date-order",
+                Code::DateOrder,
                 mp.key("ended"),
                 "the membership ends before its contract starts".into(),
             );
@@ -148,7 +148,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
     let versioned = format!("{}@{}", p.id, p.effective_from);
     if stem != p.id.as_str() && stem != versioned {
         let d = c.error(
-            "id-mismatch",
+            Code::IdMismatch,
             root.key("id"),
             format!(
                 "program id `{}` does not match the file name `{stem}.toml`",
@@ -165,7 +165,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
     }
     if p.currencies.is_empty() {
         c.error(
-            "no-currency",
+            Code::NoCurrency,
             root.key("currencies"),
             "a program must measure at least one currency".into(),
         );
@@ -185,7 +185,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         for (i, id) in list.iter().enumerate() {
             if !seen.insert(id.as_str().to_ascii_lowercase()) {
                 c.error(
-                    "duplicate-id",
+                    Code::DuplicateId,
                     root.key(name).index(i).key("id"),
                     format!("`{id}` is defined twice in {name}"),
                 );
@@ -219,7 +219,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         for (i, l) in lines.iter().enumerate() {
             if !p.product_lines.contains_key(l.as_str()) {
                 let d = c.error(
-                    "unknown-product-line",
+                    Code::UnknownProductLine,
                     mp.key("product_lines").index(i),
                     format!("unknown product line `{l}`"),
                 );
@@ -230,7 +230,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             for (i, k) in kinds.iter().enumerate() {
                 if !ids.contains(&k.as_str()) {
                     let d = c.error(
-                        "unknown-reference",
+                        Code::UnknownReference,
                         mp.key("kinds").index(i),
                         format!("unknown {table} kind `{k}`"),
                     );
@@ -248,21 +248,21 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 match p.measures.get(measure.as_str()) {
                     None => {
                         let d = c.error(
-                            "unknown-measure",
+                            Code::UnknownMeasure,
                             rp.key("measure"),
                             format!("unknown measure `{measure}`"),
                         );
                         Ctx::hint(d, known(p.measures.keys()));
                     }
                     Some(m) if m.is_money() && matches!(r, Requirement::Count { .. }) => {
-                        let d = c.error("measure-type", rp.key("measure"), format!("measure `{measure}` is money; a `count` requirement needs a counting measure"));
+                        let d = c.error(Code::MeasureType, rp.key("measure"), format!("measure `{measure}` is money; a `count` requirement needs a counting measure"));
                         Ctx::hint(
                             d,
                             "use `type = \"amount\"` with `at_least = { EUR = \"…\" }`",
                         );
                     }
                     Some(m) if !m.is_money() && matches!(r, Requirement::Amount { .. }) => {
-                        let d = c.error("measure-type", rp.key("measure"), format!("measure `{measure}` counts; an `amount` requirement needs a money measure"));
+                        let d = c.error(Code::MeasureType, rp.key("measure"), format!("measure `{measure}` counts; an `amount` requirement needs a money measure"));
                         Ctx::hint(d, "use `type = \"count\"` with an integer `at_least`");
                     }
                     _ => {}
@@ -273,7 +273,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         if let Requirement::Amount { at_least, .. } = r {
             if at_least.is_empty() {
                 c.error(
-                    "empty-threshold",
+                    Code::EmptyThreshold,
                     rp.key("at_least"),
                     "an amount requirement needs at least one currency".into(),
                 );
@@ -281,7 +281,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             for cur in at_least.keys() {
                 if !p.currencies.contains(cur) {
                     let d = c.error(
-                        "unmeasured-currency",
+                        Code::UnmeasuredCurrency,
                         rp.key("at_least").key(cur.as_str()),
                         format!("currency {cur} is not among the program's currencies"),
                     );
@@ -304,7 +304,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 if !p.obligations.contains_key(obligation.as_str()) =>
             {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     rp.key("obligation"),
                     format!("unknown obligation `{obligation}`"),
                 );
@@ -312,7 +312,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             }
             Requirement::RegisteredCompany { accepts, .. } if accepts.is_empty() => {
                 let d = c.warning(
-                    "registration-kinds",
+                    Code::RegistrationKinds,
                     rp.clone(),
                     format!("requirement `{id}` accepts no registration kind; nobody meets it"),
                 );
@@ -325,7 +325,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 if !p.trainings.contains_key(training.as_str()) =>
             {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     rp.key("training"),
                     format!("unknown training kind `{training}`"),
                 );
@@ -333,7 +333,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             }
             Requirement::HoldsTier { tier, .. } if !tiers.contains(tier.as_str()) => {
                 let d = c.error(
-                    "unknown-tier",
+                    Code::UnknownTier,
                     rp.key("tier"),
                     format!("unknown tier `{tier}`"),
                 );
@@ -341,7 +341,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             }
             Requirement::Approval { status, .. } if !p.statuses.iter().any(|s| s.id == *status) => {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     rp.key("status"),
                     format!("unknown status `{status}`"),
                 );
@@ -350,7 +350,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             Requirement::AllOf { of, .. } | Requirement::AnyOf { of, .. } => {
                 if of.is_empty() {
                     c.error(
-                        "empty-combination",
+                        Code::EmptyCombination,
                         rp.key("of"),
                         "a combination needs at least one requirement".into(),
                     );
@@ -358,7 +358,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 for (i, r) in of.iter().enumerate() {
                     if !p.requirements.contains_key(r.as_str()) {
                         let d = c.error(
-                            "unknown-requirement",
+                            Code::UnknownRequirement,
                             rp.key("of").index(i),
                             format!("unknown requirement `{r}`"),
                         );
@@ -374,7 +374,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                 let max: u64 = components.iter().map(|c| u64::from(c.max)).sum();
                 if u64::from(*at_least) > max {
                     c.error(
-                        "unreachable-threshold",
+                        Code::UnreachableThreshold,
                         rp.key("at_least"),
                         format!("needs {at_least} points but the components give at most {max}"),
                     );
@@ -384,7 +384,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                     match p.measures.get(comp.measure.as_str()) {
                         None => {
                             let d = c.error(
-                                "unknown-measure",
+                                Code::UnknownMeasure,
                                 cp.key("measure"),
                                 format!("unknown measure `{}`", comp.measure),
                             );
@@ -392,7 +392,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                         }
                         Some(m) if m.is_money() && comp.currency.is_none() => {
                             c.error(
-                                "missing-key",
+                                Code::MissingKey,
                                 cp.clone(),
                                 format!(
                                     "component `{}` measures money and needs a `currency`",
@@ -404,7 +404,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
                     }
                     if comp.full_at.0.is_zero() {
                         c.error(
-                            "bad-value",
+                            Code::BadValue,
                             cp.key("full_at"),
                             "`full_at` must be greater than zero".into(),
                         );
@@ -421,7 +421,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         for (i, r) in list.iter().enumerate() {
             if !p.requirements.contains_key(r.as_str()) {
                 let d = c.error(
-                    "unknown-requirement",
+                    Code::UnknownRequirement,
                     at.index(i),
                     format!("unknown requirement `{r}`"),
                 );
@@ -447,7 +447,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         let lp = root.key("levels").index(i);
         if !tiers.contains(l.tier.as_str()) {
             let d = c.error(
-                "unknown-tier",
+                Code::UnknownTier,
                 lp.key("tier"),
                 format!("unknown tier `{}`", l.tier),
             );
@@ -456,7 +456,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         match &l.track {
             Some(t) if !tracks.contains(t.as_str()) => {
                 let d = c.error(
-                    "unknown-track",
+                    Code::UnknownTrack,
                     lp.key("track"),
                     format!("unknown track `{t}`"),
                 );
@@ -473,7 +473,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         });
         if let Some(prev) = overlaps {
             let d = c.error(
-                "overlapping-levels",
+                Code::OverlappingLevels,
                 lp.key("tier"),
                 format!(
                     "tier `{}` is defined again for the same track (first at levels[{prev}])",
@@ -507,7 +507,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             if !defined {
                 let what = tr.map_or(String::new(), |tr| format!(" in track `{tr}`"));
                 let d = c.error(
-                    "unreachable-tier",
+                    Code::UnreachableTier,
                     root.key("tiers").index(i).key("id"),
                     format!(
                         "tier `{}` has no level{what}, so no partner can reach it",
@@ -539,7 +539,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
             for (j, t) in b.tiers.iter().enumerate() {
                 if !tiers.contains(t.as_str()) {
                     c.error(
-                        "unknown-tier",
+                        Code::UnknownTier,
                         sp.key("benefits_of").key("tiers").index(j),
                         format!("unknown tier `{t}`"),
                     );
@@ -552,7 +552,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         for (i, l) in e.product_lines.iter().enumerate() {
             if !p.product_lines.contains_key(l.as_str()) {
                 let d = c.error(
-                    "unknown-product-line",
+                    Code::UnknownProductLine,
                     root.key("entitlements")
                         .key(id.as_str())
                         .key("product_lines")
@@ -667,7 +667,7 @@ fn check_requirement_shape(c: &mut Ctx, p: &Program) {
     let reach = match requirement_shape(p) {
         Shape::Cycle(cycle) => {
             let d = c.error(
-                "requirement-cycle",
+                Code::RequirementCycle,
                 root.key("requirements").key(cycle[0].as_str()),
                 format!(
                     "requirements refer to each other in a cycle: {}",
@@ -691,7 +691,7 @@ fn check_requirement_shape(c: &mut Ctx, p: &Program) {
     let too_deep = deepest.filter(|(_, d)| *d > MAX_REQUIREMENT_DEPTH);
     if let Some((id, depth)) = too_deep {
         let d = c.error(
-            "requirement-too-deep",
+            Code::RequirementTooDeep,
             root.key("requirements").key(id.as_str()),
             format!(
                 "requirement `{id}` nests requirements {depth} levels deep; at most {MAX_REQUIREMENT_DEPTH} levels are allowed"
@@ -712,7 +712,7 @@ fn check_requirement_shape(c: &mut Ctx, p: &Program) {
         largest.filter(|(_, n)| too_deep.is_none() && *n > MAX_REQUIREMENT_CHECKS)
     {
         let d = c.error(
-            "requirement-too-large",
+            Code::RequirementTooLarge,
             root.key("requirements").key(id.as_str()),
             format!(
                 "requirement `{id}` expands to {n} checks (combinations repeat what they share); at most {MAX_REQUIREMENT_CHECKS} are allowed"
@@ -734,7 +734,7 @@ fn check_requirement_shape(c: &mut Ctx, p: &Program) {
         };
         if h >= own {
             let d = c.error(
-                "tier-order",
+                Code::TierOrder,
                 root.key("levels").index(i).key("requires"),
                 format!(
                     "tier `{}` requires holding tier `{}`, which is not lower",
@@ -749,7 +749,7 @@ fn check_requirement_shape(c: &mut Ctx, p: &Program) {
     }
     if let Some(h) = held(&p.membership.requires) {
         let d = c.error(
-            "tier-order",
+            Code::TierOrder,
             root.key("membership").key("requires"),
             format!(
                 "membership requires holding tier `{}`, but holding a tier includes the membership requirements",
@@ -768,7 +768,7 @@ fn check_grants(c: &mut Ctx, p: &Program, grants: &Grants, at: DocPath) {
         let gp = at.key(id.as_str());
         let Some(def) = p.entitlements.get(id.as_str()) else {
             let d = c.error(
-                "unknown-entitlement",
+                Code::UnknownEntitlement,
                 gp,
                 format!("unknown entitlement `{id}`"),
             );
@@ -777,7 +777,7 @@ fn check_grants(c: &mut Ctx, p: &Program, grants: &Grants, at: DocPath) {
         };
         if let Err(msg) = grant_shape(def.kind, value) {
             let d = c.error(
-                "grant-type",
+                Code::GrantType,
                 gp,
                 format!("entitlement `{id}` is a {:?}: {msg}", def.kind).to_lowercase(),
             );
@@ -786,7 +786,7 @@ fn check_grants(c: &mut Ctx, p: &Program, grants: &Grants, at: DocPath) {
             for cur in m.keys() {
                 if !p.currencies.contains(cur) {
                     c.error(
-                        "unmeasured-currency",
+                        Code::UnmeasuredCurrency,
                         gp.key(cur.as_str()),
                         format!("currency {cur} is not among the program's currencies"),
                     );
@@ -848,7 +848,7 @@ fn check_program_versions(programs: &mut [Loaded<Program>]) {
         if let Some(first) = seen.get(&key) {
             let path = DocPath::root().key("effective_from");
             let d = Diagnostic::error(
-                "duplicate-id",
+                Code::DuplicateId,
                 &f.path,
                 format!(
                     "program `{}` effective {} is also defined in {first}",
@@ -874,7 +874,7 @@ fn check_partner(
     let root = DocPath::root();
     if f.stem() != p.id.as_str() {
         let d = c.error(
-            "id-mismatch",
+            Code::IdMismatch,
             root.key("id"),
             format!(
                 "partner id `{}` does not match the file name `{}.toml`",
@@ -898,7 +898,11 @@ fn check_partner(
             .and_then(|v| v.iter().max_by_key(|p| p.effective_from))
     };
     let unknown_program = |c: &mut Ctx, path: DocPath, id: &Id| {
-        let d = c.error("unknown-program", path, format!("unknown program `{id}`"));
+        let d = c.error(
+            Code::UnknownProgram,
+            path,
+            format!("unknown program `{id}`"),
+        );
         Ctx::hint(d, known(programs.keys()));
     };
     let mut member_of = BTreeSet::new();
@@ -906,7 +910,7 @@ fn check_partner(
         let mp = root.key("memberships").index(i);
         if !member_of.insert(m.program.as_str()) {
             c.error(
-                "duplicate-membership",
+                Code::DuplicateMembership,
                 mp.key("program"),
                 format!("membership in `{}` is listed twice", m.program),
             );
@@ -914,7 +918,7 @@ fn check_partner(
         if let (Some(s), Some(e)) = (m.contract_start, m.contract_end) {
             if s > e {
                 let d = c.error(
-                    "date-order",
+                    Code::DateOrder,
                     mp.key("contract_end"),
                     format!("contract ends ({e}) before it starts ({s})"),
                 );
@@ -923,7 +927,7 @@ fn check_partner(
         }
         if m.contract_end.is_some() && m.contract_start.is_none() {
             c.error(
-                "missing-key",
+                Code::MissingKey,
                 mp.clone(),
                 "a contract with an end needs a `contract_start`".into(),
             );
@@ -935,7 +939,7 @@ fn check_partner(
         match (&m.track, prog.tracks.is_empty()) {
             (None, false) => {
                 let d = c.error(
-                    "missing-key",
+                    Code::MissingKey,
                     mp.clone(),
                     format!(
                         "program `{}` has tracks; the membership needs a `track`",
@@ -946,14 +950,14 @@ fn check_partner(
             }
             (Some(_), true) => {
                 c.error(
-                    "unknown-track",
+                    Code::UnknownTrack,
                     mp.key("track"),
                     format!("program `{}` has no tracks", prog.id),
                 );
             }
             (Some(t), false) if !prog.tracks.iter().any(|x| x.id == *t) => {
                 let d = c.error(
-                    "unknown-track",
+                    Code::UnknownTrack,
                     mp.key("track"),
                     format!("program `{}` has no track `{t}`", prog.id),
                 );
@@ -964,7 +968,7 @@ fn check_partner(
         for (j, t) in m.types.iter().enumerate() {
             if !prog.partner_types.iter().any(|x| x.id == *t) {
                 let d = c.error(
-                    "unknown-partner-type",
+                    Code::UnknownPartnerType,
                     mp.key("types").index(j),
                     format!("program `{}` has no partner type `{t}`", prog.id),
                 );
@@ -975,7 +979,7 @@ fn check_partner(
         for k in m.obligations.keys() {
             if !prog.obligations.contains_key(k.as_str()) {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     mp.key("obligations").key(k.as_str()),
                     format!("program `{}` has no obligation `{k}`", prog.id),
                 );
@@ -994,7 +998,7 @@ fn check_partner(
             unknown_program(c, path.key("program"), program);
         } else if !member_of.contains(program.as_str()) && !membership_unknown {
             let d = c.warning(
-                "not-a-member",
+                Code::NotAMember,
                 path.key("program"),
                 format!("fact for program `{program}`, but the partner has no membership in it"),
             );
@@ -1005,7 +1009,7 @@ fn check_partner(
     let product_line = |c: &mut Ctx, prog: &Program, path: DocPath, line: &Id| {
         if !prog.product_lines.contains_key(line.as_str()) {
             let d = c.error(
-                "unknown-product-line",
+                Code::UnknownProductLine,
                 path,
                 format!("program `{}` has no product line `{line}`", prog.id),
             );
@@ -1016,7 +1020,7 @@ fn check_partner(
         |c: &mut Ctx, prog: &Program, path: DocPath, cur: &crate::model::scalar::Currency| {
             if !prog.currencies.contains(cur) {
                 let d = c.warning(
-                    "unmeasured-currency",
+                    Code::UnmeasuredCurrency,
                     path,
                     format!(
                         "program `{}` does not measure {cur}; this amount is never counted",
@@ -1044,7 +1048,7 @@ fn check_partner(
             let ep = root.key(name).index(i);
             if e.date.is_some() == e.period.is_some() {
                 let d = c.error(
-                    "date-or-period",
+                    Code::DateOrPeriod,
                     ep.clone(),
                     "give exactly one of `date` or `period`".into(),
                 );
@@ -1071,7 +1075,7 @@ fn check_partner(
         if let Some(prog) = fact(&mut c, tp.clone(), &t.program) {
             if !prog.trainings.contains_key(t.kind.as_str()) {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     tp.key("kind"),
                     format!("program `{}` has no training kind `{}`", prog.id, t.kind),
                 );
@@ -1084,7 +1088,7 @@ fn check_partner(
         if let Some(prog) = fact(&mut c, tp.clone(), &t.program) {
             if !prog.certifications.contains_key(t.kind.as_str()) {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     tp.key("kind"),
                     format!(
                         "program `{}` has no certification kind `{}`",
@@ -1102,7 +1106,7 @@ fn check_partner(
         };
         let Some(rules) = &prog.access else {
             c.error(
-                "unknown-reference",
+                Code::UnknownReference,
                 gp.key("program"),
                 format!("program `{}` has no customer access model", prog.id),
             );
@@ -1110,7 +1114,7 @@ fn check_partner(
         };
         if !rules.levels.contains(&g.access) {
             c.error(
-                "bad-enum",
+                Code::BadEnum,
                 gp.key("access"),
                 format!("program `{}` does not offer {:?} access", prog.id, g.access)
                     .to_lowercase(),
@@ -1119,7 +1123,7 @@ fn check_partner(
         match (g.access, g.payment) {
             (AccessLevel::Restricted, Some(_)) => {
                 let d = c.error(
-                    "payment-needs-full-access",
+                    Code::PaymentNeedsFullAccess,
                     gp.key("payment"),
                     "a means of payment applies only to full access".into(),
                 );
@@ -1130,7 +1134,7 @@ fn check_partner(
             }
             (AccessLevel::Full, Some(pm)) if !rules.payment_means.contains(&pm) => {
                 c.error(
-                    "bad-enum",
+                    Code::BadEnum,
                     gp.key("payment"),
                     format!("program `{}` does not offer payment by {pm:?}", prog.id)
                         .to_lowercase(),
@@ -1138,7 +1142,7 @@ fn check_partner(
             }
             (AccessLevel::Restricted, None) if g.products.is_empty() => {
                 let d = c.error(
-                    "missing-key",
+                    Code::MissingKey,
                     gp.clone(),
                     "restricted access must name the `products` the partner manages".into(),
                 );
@@ -1157,7 +1161,7 @@ fn check_partner(
         };
         let Some(every) = prog.review.goals_every_months.filter(|m| *m > 0) else {
             let d = c.warning(
-                "no-goal-reviews",
+                Code::NoGoalReviews,
                 gp.key("program"),
                 format!("program `{}` does not review goals", prog.id),
             );
@@ -1167,7 +1171,7 @@ fn check_partner(
         for (j, r) in g.reviews.iter().enumerate() {
             if !crate::evaluate::goals::is_review_date(g, every, r.date) {
                 let d = c.error(
-                    "goal-review-date",
+                    Code::GoalReviewDate,
                     gp.key("reviews").index(j).key("date"),
                     format!("not a review date of this goal (every {every} months from the day it was set)"),
                 );
@@ -1187,7 +1191,7 @@ fn check_partner(
         .count();
         if what != 1 {
             let d = c.error(
-                "approval-target",
+                Code::ApprovalTarget,
                 ap.clone(),
                 "an approval names exactly one of `status`, `tier` or `requirement`".into(),
             );
@@ -1196,7 +1200,7 @@ fn check_partner(
         if let Some(e) = a.expires {
             if e <= a.date {
                 c.error(
-                    "date-order",
+                    Code::DateOrder,
                     ap.key("expires"),
                     format!(
                         "approval expires ({e}) on or before it was given ({})",
@@ -1211,7 +1215,7 @@ fn check_partner(
         if let Some(s) = &a.status {
             if !prog.statuses.iter().any(|x| x.id == *s) {
                 let d = c.error(
-                    "unknown-reference",
+                    Code::UnknownReference,
                     ap.key("status"),
                     format!("program `{}` has no status `{s}`", prog.id),
                 );
@@ -1221,7 +1225,7 @@ fn check_partner(
         if let Some(t) = &a.tier {
             if prog.tier_rank(t.as_str()).is_none() {
                 let d = c.error(
-                    "unknown-tier",
+                    Code::UnknownTier,
                     ap.key("tier"),
                     format!("program `{}` has no tier `{t}`", prog.id),
                 );
@@ -1231,7 +1235,7 @@ fn check_partner(
         if let Some(r) = &a.requirement {
             if !prog.requirements.contains_key(r.as_str()) {
                 let d = c.error(
-                    "unknown-requirement",
+                    Code::UnknownRequirement,
                     ap.key("requirement"),
                     format!("program `{}` has no requirement `{r}`", prog.id),
                 );
@@ -1271,7 +1275,7 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
                 .unwrap_or_default();
             let path = DocPath::root().key("id");
             let d = Diagnostic::error(
-                "duplicate-id",
+                Code::DuplicateId,
                 &f.path,
                 format!("partner id `{id}` is also used by {others}"),
             )
@@ -1285,10 +1289,10 @@ fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
 
 /// The codes of the rules that judge a partner file by other partner files (its id, its
 /// customers' access grants): such a finding can appear or go while the file stays the same.
-pub const CROSS_FILE_CODES: [&str; 3] = [
-    "duplicate-id",
-    "full-access-conflict",
-    "restricted-access-overlap",
+pub const CROSS_FILE_CODES: [Code; 3] = [
+    Code::DuplicateId,
+    Code::FullAccessConflict,
+    Code::RestrictedAccessOverlap,
 ];
 
 /// One partner's access grant for a customer, for the cross-record rules.
@@ -1301,7 +1305,7 @@ struct Grant<'a> {
 }
 
 /// A located finding of a cross-record rule: file index, path, code, message, hint.
-type Finding = (usize, DocPath, &'static str, String, String);
+type Finding = (usize, DocPath, Code, String, String);
 
 /// Partners named in full in a message; the rest are counted, so that a thousand partners
 /// sharing an id or a customer make a thousand messages of bounded length, not a million names.
@@ -1363,7 +1367,7 @@ fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
                 found.push((
                     g.file,
                     at.clone(),
-                    "restricted-access-overlap",
+                    Code::RestrictedAccessOverlap,
                     format!("customer `{customer}` also gives `{other}` restricted access to product `{prod}`"),
                     hint.into(),
                 ));
@@ -1372,7 +1376,7 @@ fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
                 found.push((
                     g.file,
                     at,
-                    "restricted-access-overlap",
+                    Code::RestrictedAccessOverlap,
                     format!("customer `{customer}` also gives {} more partners restricted access to product `{prod}`", total - NAMED_PARTNERS),
                     hint.into(),
                 ));
@@ -1470,7 +1474,7 @@ fn access_findings(
                 found.push((
                     g.file,
                     DocPath::root().key("access_grants").index(g.index).key("access"),
-                    "full-access-conflict",
+                    Code::FullAccessConflict,
                     format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", partners.len()),
                     "a customer can give full access to one partner only; make the others restricted".into(),
                 ));
