@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{self, EXIT_ERROR};
+use crate::commands;
 
 /// Partner programs as configuration-as-code: validate partner records and program terms,
 /// evaluate tiers and entitlements, review the effect of changes, publish the directory.
@@ -55,7 +55,10 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {hint}");
+            }
+            e.exit_code()
         }
     }
 }

@@ -67,7 +67,7 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     let ds = std::mem::ManuallyDrop::new(Dataset::from_snapshot_as_of(&snap, as_of));
     for id in args.partner.iter().chain(&args.program) {
         if id.is_empty() {
-            return Err("empty id".into());
+            return Err(super::user_error("empty id"));
         }
     }
     let unknown_partner = args
@@ -75,7 +75,9 @@ pub fn run(args: &EvalArgs) -> CmdResult {
         .iter()
         .find(|id| !ds.partners.iter().any(|f| f.stem() == id.as_str()));
     if let Some(id) = unknown_partner {
-        return Err(format!("no partner file partners/{id}.toml").into());
+        return Err(super::user_error(format!(
+            "no partner file partners/{id}.toml"
+        )));
     }
     let catalog = ds.catalog();
     if let Some(id) = args
@@ -83,7 +85,7 @@ pub fn run(args: &EvalArgs) -> CmdResult {
         .iter()
         .find(|id| !catalog.versions.contains_key(id.as_str()))
     {
-        return Err(format!("no valid program `{id}`").into());
+        return Err(super::user_error(format!("no valid program `{id}`")));
     }
     let errors = |d: &[crate::diagnostic::Diagnostic]| {
         d.iter().filter(|d| d.severity == Severity::Error).count()
