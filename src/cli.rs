@@ -13,6 +13,10 @@ use crate::commands;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The time zone of "today", the default of every `--as-of` (an IANA name such as
+    /// Europe/Berlin); default: the `TZ` environment variable, else UTC.
+    #[arg(long, global = true, value_name = "ZONE", value_parser = crate::clock::parse_zone)]
+    tz: Option<jiff::tz::TimeZone>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +40,9 @@ enum Command {
 /// Parse the arguments, run the command and map failures to exit status 2.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(zone) = cli.tz.clone() {
+        crate::clock::set_zone(zone);
+    }
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
         Command::CompleteIds(a) => commands::completions::complete_ids(a),

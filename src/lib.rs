@@ -3,6 +3,7 @@
 //! Data flows one way: [`source`] → [`load`] → [`validate`] → [`evaluate`] → diff → render.
 
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod dataset;
 pub mod diagnostic;

@@ -15,7 +15,7 @@ use crate::model::scalar::{Date, Id, Percent};
 /// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; the
 /// cross-record rules as of today (see [`validate_as_of`]).
 pub fn validate(ds: &mut Dataset) {
-    validate_as_of(ds, Date::today());
+    validate_as_of(ds, crate::clock::today());
 }
 
 /// Run every semantic rule; a program's cross-record rules are those of its version in force on

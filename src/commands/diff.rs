@@ -91,7 +91,7 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         std::mem::ManuallyDrop::new(repo.snapshot_lazy(&Side::Rev(base_rev.clone()))?);
     let mut head_snap = std::mem::ManuallyDrop::new(repo.snapshot_lazy(&head_side)?);
     let head_label = head_snap.label.clone();
-    let as_of = args.as_of.unwrap_or_else(super::eval::today);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let (base, head) = Dataset::pair_incremental(&repo, &mut base_snap, &mut head_snap, as_of)?;
     let (base, head) = (
         std::mem::ManuallyDrop::new(base),

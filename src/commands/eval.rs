@@ -52,18 +52,13 @@ pub enum EvalFormat {
     Csv,
 }
 
-/// Today's date in UTC.
-pub fn today() -> Date {
-    Date::today()
-}
-
 /// Run `eval`.
 pub fn run(args: &EvalArgs) -> CmdResult {
     let repo = args.source.open()?;
     // The snapshot and dataset live until the process exits; freeing 10,000 parsed records
     // one by one would only delay the exit.
     let snap = std::mem::ManuallyDrop::new(repo.snapshot_unhashed(&args.source.side())?);
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let ds = std::mem::ManuallyDrop::new(Dataset::from_snapshot_as_of(&snap, as_of));
     for id in args.partner.iter().chain(&args.program) {
         if id.is_empty() {

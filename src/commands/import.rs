@@ -144,7 +144,7 @@ fn dry_run(
     }
     let (base, head_ds) = Dataset::pair(snap, &head);
     let opts = crate::diff::DiffOptions {
-        as_of: args.as_of.unwrap_or_else(super::eval::today),
+        as_of: args.as_of.unwrap_or_else(crate::clock::today),
         show_confidential: false,
         horizon_months: 12,
     };
