@@ -6,6 +6,9 @@ use clap::{Parser, Subcommand};
 
 use crate::commands;
 
+/// Exit status of a usage or internal error, and of a panic (see `main.rs`).
+pub const EXIT_ERROR: u8 = commands::EXIT_ERROR;
+
 /// Partner programs as configuration-as-code: validate partner records and program terms,
 /// evaluate tiers and entitlements, review the effect of changes, publish the directory.
 #[derive(Debug, Parser)]

@@ -283,19 +283,6 @@ impl<'a> Catalog<'a> {
     pub fn all_versions(&self, id: &str) -> &[&'a Program] {
         self.versions.get(id).map_or(&[], Vec::as_slice)
     }
-    /// Dates on which some program's terms change, after `from` and up to `until`.
-    pub fn changes_between(&self, from: Date, until: Date) -> Vec<Date> {
-        let mut v: Vec<Date> = self
-            .versions
-            .values()
-            .flatten()
-            .map(|p| p.effective_from)
-            .filter(|d| *d > from && *d <= until)
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
 }
 
 /// The paths whose blob differs between the sides, or that only one side has: one merge walk

@@ -118,7 +118,6 @@ fn options(args: &ImportArgs) -> Result<Options, CommandError> {
         .filter(u8::is_ascii)
         .ok_or_else(|| user_error("--delimiter must be one ASCII character"))?;
     Ok(Options {
-        kind: Some(args.kind),
         decimal_comma: args.decimal_comma,
         columns,
         delimiter,

@@ -19,7 +19,9 @@ use std::process::ExitCode;
 use codespan_reporting::term::termcolor;
 
 use crate::source::{Repo, Side, SourceError};
-pub use error::{user_error, user_error_with_hint, CommandError};
+#[allow(unused_imports)]
+pub use error::user_error_with_hint;
+pub use error::{user_error, CommandError};
 
 /// Exit status: everything fine.
 pub const EXIT_OK: u8 = 0;

@@ -25,13 +25,7 @@ use cross_file::{check_access_grants, check_partner_ids};
 use partner::check_partner;
 use program::{check_program, check_program_versions};
 
-/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; the
-/// cross-record rules as of today (see [`validate_as_of`]).
-pub fn validate(ds: &mut Dataset) {
-    validate_as_of(ds, crate::clock::today());
-}
-
-/// Run every semantic rule; a program's cross-record rules are those of its version in force on
+/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; a program's cross-record rules are those of its version in force on
 /// `as_of` and of every version scheduled after it. A partner manager checks the data as it
 /// stands against the terms that apply now and those already announced, so a grant that a
 /// scheduled version forbids is flagged before that day; a rule only an earlier version had is

@@ -376,11 +376,6 @@ pub fn render(dir: &Directory) -> Result<Vec<SiteFile>, minijinja::Error> {
     Ok(files)
 }
 
-/// Render the page of one partner.
-pub fn render_partner_page(dir: &Directory, p: &PublicPartner) -> Result<String, minijinja::Error> {
-    render_partner(env(), p, &Common::new(dir))
-}
-
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
