@@ -88,22 +88,21 @@ fn validator(kind: FileKind) -> &'static jsonschema::Validator {
 /// Most partner files are valid, and for a valid file the JSON conversion and schema walk only
 /// confirm what typed deserialization already knows. So the record is first deserialized straight
 /// from TOML ([`crate::fast_toml`] for files in plain TOML, else `toml`); that succeeds only if
-/// the strict types accept every value and [`Partner::meets_schema_only_constraints`] holds,
-/// which together imply the schema would pass with the same record. Anything else takes the full path, whose diagnostics are unchanged.
+/// the strict types accept every value — including the lengths and patterns of free text, which
+/// the checked types of [`crate::model::checked`] enforce — which implies the schema would pass
+/// with the same record. Anything else takes the full path, whose diagnostics are unchanged.
 pub fn load_partner(file: &SourceFile) -> Loaded<Partner> {
     if let Ok(text) = std::str::from_utf8(&file.bytes) {
         let record = crate::fast_toml::from_str::<Partner>(text)
             .or_else(|| toml::from_str::<Partner>(text).ok());
         if let Some(record) = record {
-            if record.meets_schema_only_constraints() {
-                return Loaded {
-                    path: file.path.clone(),
-                    blob_id: file.blob_id.clone(),
-                    text: Some(text.to_owned()),
-                    record: Some(record),
-                    diagnostics: Vec::new(),
-                };
-            }
+            return Loaded {
+                path: file.path.clone(),
+                blob_id: file.blob_id.clone(),
+                text: Some(text.to_owned()),
+                record: Some(record),
+                diagnostics: Vec::new(),
+            };
         }
     }
     load(file, FileKind::Partner)

@@ -587,7 +587,7 @@ fn evaluate_once(
     let goals = cx.goals();
     Evaluation {
         partner: partner.id.to_string(),
-        partner_name: partner.profile.display_name.clone(),
+        partner_name: partner.profile.display_name.to_string(),
         program: terms.id.to_string(),
         program_name: terms.name.clone(),
         terms_effective_from: terms.effective_from,

@@ -274,7 +274,7 @@ impl PublicPartner {
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map(str::to_owned),
-            country: profile.country.clone(),
+            country: profile.country.to_string(),
             regions: clean_list(profile.regions.iter().map(String::as_str)),
             languages: clean_list(profile.languages.iter().map(|l| l.0.as_str())),
             services: clean_list(profile.services.iter().map(String::as_str)),
