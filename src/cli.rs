@@ -4,7 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::commands::{self, EXIT_ERROR};
+use crate::commands;
+
+/// Exit status of a usage or internal error, and of a panic (see `main.rs`).
+pub const EXIT_ERROR: u8 = commands::EXIT_ERROR;
 
 /// Partner programs as configuration-as-code: validate partner records and program terms,
 /// evaluate tiers and entitlements, review the effect of changes, publish the directory.
@@ -13,6 +16,10 @@ use crate::commands::{self, EXIT_ERROR};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The time zone of "today", the default of every `--as-of` (an IANA name such as
+    /// Europe/Berlin); default: the `TZ` environment variable, else UTC.
+    #[arg(long, global = true, value_name = "ZONE", value_parser = crate::clock::parse_zone)]
+    tz: Option<jiff::tz::TimeZone>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -36,6 +43,9 @@ enum Command {
 /// Parse the arguments, run the command and map failures to exit status 2.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(zone) = cli.tz.clone() {
+        crate::clock::set_zone(zone);
+    }
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
         Command::CompleteIds(a) => commands::completions::complete_ids(a),
@@ -55,7 +65,10 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(EXIT_ERROR)
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {hint}");
+            }
+            e.exit_code()
         }
     }
 }

@@ -25,7 +25,7 @@ impl Dataset {
     /// Load and validate every file of a snapshot, with the cross-record rules of the terms in
     /// force today or scheduled (see [`Dataset::from_snapshot_as_of`]).
     pub fn from_snapshot(snap: &Snapshot) -> Dataset {
-        Dataset::from_snapshot_as_of(snap, Date::today())
+        Dataset::from_snapshot_as_of(snap, crate::clock::today())
     }
 
     /// Load and validate every file of a snapshot; the cross-record rules of a program are those
@@ -57,7 +57,7 @@ impl Dataset {
     /// Load two snapshots (the sides of a diff), parsing each distinct file content only once:
     /// files with the same path and blob id on both sides share their parse.
     pub fn pair(base: &Snapshot, head: &Snapshot) -> (Dataset, Dataset) {
-        Dataset::pair_as_of(base, head, Date::today())
+        Dataset::pair_as_of(base, head, crate::clock::today())
     }
 
     /// [`Dataset::pair`], with the cross-record rules of the terms in force on `as_of` and later.
@@ -282,19 +282,6 @@ impl<'a> Catalog<'a> {
     /// Every version of `id`.
     pub fn all_versions(&self, id: &str) -> &[&'a Program] {
         self.versions.get(id).map_or(&[], Vec::as_slice)
-    }
-    /// Dates on which some program's terms change, after `from` and up to `until`.
-    pub fn changes_between(&self, from: Date, until: Date) -> Vec<Date> {
-        let mut v: Vec<Date> = self
-            .versions
-            .values()
-            .flatten()
-            .map(|p| p.effective_from)
-            .filter(|d| *d > from && *d <= until)
-            .collect();
-        v.sort();
-        v.dedup();
-        v
     }
 }
 

@@ -477,15 +477,16 @@ pub fn diff(
     // invalid: through a rule across partner files, or through another program's terms.
     let judged_by_other_files = |partner: &str| {
         let path = format!("partners/{partner}.toml");
-        let codes = |side: &BTreeMap<String, &Loaded<Partner>>| -> BTreeSet<&str> {
-            side.get(&path).map_or_else(BTreeSet::new, |f| {
-                f.diagnostics
-                    .iter()
-                    .map(|d| d.code)
-                    .filter(|c| crate::validate::CROSS_FILE_CODES.contains(c))
-                    .collect()
-            })
-        };
+        let codes =
+            |side: &BTreeMap<String, &Loaded<Partner>>| -> BTreeSet<crate::diagnostic::Code> {
+                side.get(&path).map_or_else(BTreeSet::new, |f| {
+                    f.diagnostics
+                        .iter()
+                        .map(|d| d.code)
+                        .filter(|c| crate::validate::CROSS_FILE_CODES.contains(c))
+                        .collect()
+                })
+            };
         codes(&bp) != codes(&hp) || !programs_changed
     };
     let cause_at = |date: Date| {

@@ -3,21 +3,22 @@
 //! Data flows one way: [`source`] → [`load`] → [`validate`] → [`evaluate`] → diff → render.
 
 pub mod cli;
-pub mod commands;
+pub(crate) mod clock;
+pub(crate) mod commands;
 pub mod dataset;
 pub mod diagnostic;
 pub mod diff;
 pub mod evaluate;
 pub mod fast_toml;
-pub mod format;
+pub(crate) mod format;
 pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;
-pub mod scaffold;
+pub(crate) mod scaffold;
 pub mod schema;
 pub mod site;
 pub mod source;
-pub mod suggest;
-pub mod validate;
-pub mod validate_names;
+pub(crate) mod suggest;
+pub(crate) mod validate;
+pub(crate) mod validate_names;

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use crate::diagnostic::{Diagnostic, DocPath, LineIndex, Seg};
+use crate::diagnostic::{Code, Diagnostic, DocPath, LineIndex, Seg};
 use crate::model::scalar::{Money, MoneyError, MONEY_PATTERN};
 use crate::model::{Partner, Program};
 use crate::source::SourceFile;
@@ -88,22 +88,21 @@ fn validator(kind: FileKind) -> &'static jsonschema::Validator {
 /// Most partner files are valid, and for a valid file the JSON conversion and schema walk only
 /// confirm what typed deserialization already knows. So the record is first deserialized straight
 /// from TOML ([`crate::fast_toml`] for files in plain TOML, else `toml`); that succeeds only if
-/// the strict types accept every value and [`Partner::meets_schema_only_constraints`] holds,
-/// which together imply the schema would pass with the same record. Anything else takes the full path, whose diagnostics are unchanged.
+/// the strict types accept every value — including the lengths and patterns of free text, which
+/// the checked types of [`crate::model::checked`] enforce — which implies the schema would pass
+/// with the same record. Anything else takes the full path, whose diagnostics are unchanged.
 pub fn load_partner(file: &SourceFile) -> Loaded<Partner> {
     if let Ok(text) = std::str::from_utf8(&file.bytes) {
         let record = crate::fast_toml::from_str::<Partner>(text)
             .or_else(|| toml::from_str::<Partner>(text).ok());
         if let Some(record) = record {
-            if record.meets_schema_only_constraints() {
-                return Loaded {
-                    path: file.path.clone(),
-                    blob_id: file.blob_id.clone(),
-                    text: Some(text.to_owned()),
-                    record: Some(record),
-                    diagnostics: Vec::new(),
-                };
-            }
+            return Loaded {
+                path: file.path.clone(),
+                blob_id: file.blob_id.clone(),
+                text: Some(text.to_owned()),
+                record: Some(record),
+                diagnostics: Vec::new(),
+            };
         }
     }
     load(file, FileKind::Partner)
@@ -136,7 +135,7 @@ fn load<T: DeserializeOwned>(file: &SourceFile, kind: FileKind) -> Loaded<T> {
             let prefix = std::str::from_utf8(valid).unwrap_or_default();
             out.diagnostics.push(
                 Diagnostic::error(
-                    "invalid-utf8",
+                    Code::InvalidUtf8,
                     &file.path,
                     format!("invalid UTF-8 at byte {}", e.valid_up_to()),
                 )
@@ -206,7 +205,7 @@ fn parse<'t>(path: &str, text: &'t str) -> Result<(Locator<'t>, Json), Vec<Diagn
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or_else(|| deepest_line(text));
-                let d = Diagnostic::error("toml-syntax", path, first_line(e.message()));
+                let d = Diagnostic::error(Code::TomlSyntax, path, first_line(e.message()));
                 let d = match syntax_date_hint(text, span.clone()) {
                     Some(h) => d.with_hint(h),
                     None => d,
@@ -299,7 +298,7 @@ fn value_to_json(
             diags.push(
                 loc.at(
                     Diagnostic::error(
-                        "too-deep",
+                        Code::TooDeep,
                         path,
                         format!("tables or arrays nested more than {MAX_DEPTH} levels deep"),
                     )
@@ -341,13 +340,13 @@ fn typed_error(path: &str, msg: String) -> Diagnostic {
     use crate::model::scalar::QUOTED_DATE;
     if msg == QUOTED_DATE {
         // It quotes nothing, so public outputs may show it too.
-        return Diagnostic::error("invalid-value", path, msg).with_public_message(QUOTED_DATE);
+        return Diagnostic::error(Code::InvalidValue, path, msg).with_public_message(QUOTED_DATE);
     }
     let msg = match msg.strip_prefix("invalid type: map, expected ") {
         Some(expected) => format!("a TOML date where {expected} is expected: write text in quotes"),
         None => msg,
     };
-    Diagnostic::error("invalid-value", path, msg)
+    Diagnostic::error(Code::InvalidValue, path, msg)
 }
 
 /// The key `toml` itself uses to hand a datetime to serde as a one-entry map.
@@ -385,7 +384,7 @@ fn mark_datetimes(json: &mut Json, v: &DeValue<'_>) {
 /// An integer TOML cannot hold. Never quotes the number: it may be a confidential value.
 fn integer_range(path: &str) -> Diagnostic {
     let message = "integer out of range: TOML integers are 64-bit, from -9223372036854775808 to 9223372036854775807";
-    Diagnostic::error("integer-range", path, message)
+    Diagnostic::error(Code::IntegerRange, path, message)
         .with_hint("amounts are written as decimal strings, e.g. \"2000.00\"")
 }
 
@@ -477,7 +476,7 @@ struct SchemaCx<'a, 't> {
 /// A diagnostic's wording, given how the value is quoted: `Some(value)` for the full message,
 /// `None` for the public one that must not quote it.
 struct Wording {
-    code: &'static str,
+    code: Code,
     message: fn(&Quote<'_>) -> String,
 }
 
@@ -537,7 +536,7 @@ impl SchemaCx<'_, '_> {
             K::AdditionalProperties { unexpected } => self.unknown_keys(unexpected, &doc_path, out),
             K::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                let w = wording("missing-key", |q| {
+                let w = wording(Code::MissingKey, |q| {
                     format!("missing required key `{}`", q.detail)
                 });
                 let hint = Some(match name {
@@ -553,20 +552,20 @@ impl SchemaCx<'_, '_> {
                 } else {
                     None
                 };
-                let w = wording("wrong-type", |q| match q.shown {
+                let w = wording(Code::WrongType, |q| match q.shown {
                     Some(v) => format!("expected {}, found {} {v}", q.detail, q.found),
                     None => format!("expected {}, found {}", q.detail, q.found),
                 });
                 self.push(out, w, q(&expected), at, hint);
             }
             K::Enum { options } => {
-                let w = wording("bad-enum", |q| {
+                let w = wording(Code::BadEnum, |q| {
                     format!("{} is not one of {}", q.v(), q.detail)
                 });
                 self.push(out, w, q(&display_options(options)), at, None);
             }
             K::Constant { expected_value } => {
-                let w = wording("bad-enum", |q| format!("{} must be {}", q.v(), q.detail));
+                let w = wording(Code::BadEnum, |q| format!("{} must be {}", q.v(), q.detail));
                 let value = display_json(expected_value);
                 let hint = doc_path
                     .keys()
@@ -581,7 +580,7 @@ impl SchemaCx<'_, '_> {
             K::Pattern { .. } | K::Format { .. } => {
                 let what = crate::schema::description_at(self.kind, &doc_path, self.json)
                     .map_or_else(|| "the expected format".into(), |d| expected_noun(&d));
-                let w = wording("bad-format", |q| {
+                let w = wording(Code::BadFormat, |q| {
                     format!("{} is not valid: expected {}", q.v(), q.detail)
                 });
                 // The hint quotes the date rewritten: only where the value itself may be shown.
@@ -599,40 +598,40 @@ impl SchemaCx<'_, '_> {
             K::PropertyNames { error } => {
                 let key = error.instance().as_str().unwrap_or_default().to_owned();
                 let p = doc_path.key(key.clone());
-                let w = wording("bad-key", |q| {
+                let w = wording(Code::BadKey, |q| {
                     format!("`{}` is not a valid key here", q.detail)
                 });
                 let hint = Some("keys here are identifiers or currency codes".into());
                 self.push(out, w, q(&key), (&p, true), hint);
             }
             K::MinLength { limit } => {
-                let w = wording("too-short", |q| {
+                let w = wording(Code::TooShort, |q| {
                     format!("{} is shorter than {} characters", q.v(), q.detail)
                 });
                 self.push(out, w, q(&limit.to_string()), at, None);
             }
             K::MaxLength { limit } => {
-                let w = wording("too-long", |q| {
+                let w = wording(Code::TooLong, |q| {
                     format!("value is longer than {} characters", q.detail)
                 });
                 self.push(out, w, q(&limit.to_string()), at, None);
             }
             K::Minimum { limit } | K::ExclusiveMinimum { limit } => {
-                let w = wording("out-of-range", |q| {
+                let w = wording(Code::OutOfRange, |q| {
                     format!("{} is below the minimum {}", q.v(), q.detail)
                 });
                 self.push(out, w, q(&limit.to_string()), at, None);
             }
             K::Maximum { limit } | K::ExclusiveMaximum { limit } => {
-                let w = wording("out-of-range", |q| {
+                let w = wording(Code::OutOfRange, |q| {
                     format!("{} is above the maximum {}", q.v(), q.detail)
                 });
                 self.push(out, w, q(&limit.to_string()), at, None);
             }
             _ => {
                 // jsonschema's own wording may quote the value: no public message.
-                let d =
-                    Diagnostic::error("schema", self.path, err.to_string()).with_path(&doc_path);
+                let d = Diagnostic::error(Code::Schema, self.path, err.to_string())
+                    .with_path(&doc_path);
                 out.push(self.loc.locate(d, &doc_path, false));
             }
         }
@@ -655,7 +654,7 @@ impl SchemaCx<'_, '_> {
             };
             // A key is not a value: the message is public as it is.
             let message = format!("unknown key `{key}`");
-            let d = Diagnostic::error("unknown-key", self.path, message.clone())
+            let d = Diagnostic::error(Code::UnknownKey, self.path, message.clone())
                 .with_path(&p)
                 .with_public_message(message)
                 .with_hint(hint);
@@ -679,14 +678,14 @@ impl SchemaCx<'_, '_> {
             let (w, detail) = match allowed.as_slice() {
                 [one] => (
                     Wording {
-                        code: "bad-enum",
+                        code: Code::BadEnum,
                         message: |q| format!("{} must be {}", q.v(), q.detail),
                     },
                     one.clone(),
                 ),
                 many => (
                     Wording {
-                        code: "bad-enum",
+                        code: Code::BadEnum,
                         message: |q| format!("{} is not one of {}", q.v(), q.detail),
                     },
                     many.join(", "),
@@ -713,7 +712,7 @@ impl SchemaCx<'_, '_> {
             return;
         }
         let w = Wording {
-            code: "bad-value",
+            code: Code::BadValue,
             message: |q| format!("{} does not match any allowed form", q.v()),
         };
         let q = Quote {
@@ -766,7 +765,7 @@ fn money_wording(s: &str) -> (Wording, Option<&'static str>) {
     match Money::parse(s) {
         Err(MoneyError::Negative) => (
             Wording {
-                code: "negative-amount",
+                code: Code::NegativeAmount,
                 message: |q| match q.shown {
                     Some(v) => format!("amount {v} is negative"),
                     None => "amount is negative".into(),
@@ -776,7 +775,7 @@ fn money_wording(s: &str) -> (Wording, Option<&'static str>) {
         ),
         Err(MoneyError::Precision) => (
             Wording {
-                code: "amount-precision",
+                code: Code::AmountPrecision,
                 message: |q| match q.shown {
                     Some(v) => format!("amount {v} has more than 2 decimal places"),
                     None => "amount has more than 2 decimal places".into(),
@@ -786,7 +785,7 @@ fn money_wording(s: &str) -> (Wording, Option<&'static str>) {
         ),
         _ => (
             Wording {
-                code: "bad-amount",
+                code: Code::BadAmount,
                 message: |q| format!("{} is not an amount", q.v()),
             },
             Some("write amounts as decimal strings, e.g. \"2000.00\""),

@@ -12,5 +12,5 @@ fn main() -> ExitCode {
         eprintln!("error: internal error (please report this bug): {info}");
     }));
     std::panic::catch_unwind(partnerctl::cli::main)
-        .unwrap_or(ExitCode::from(partnerctl::commands::EXIT_ERROR))
+        .unwrap_or(ExitCode::from(partnerctl::cli::EXIT_ERROR))
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Files larger than this are rejected without being parsed.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -457,7 +457,7 @@ impl Repo {
                 let name = entry.file_name();
                 let Some(name) = name.to_str() else {
                     snap.problems.push(Diagnostic::error(
-                        "invalid-file-name",
+                        Code::InvalidFileName,
                         format!("{dir}/{}", name.to_string_lossy()),
                         "file name is not valid UTF-8",
                     ));
@@ -537,7 +537,7 @@ impl Repo {
                 };
                 let Ok(name) = std::str::from_utf8(item.filename()) else {
                     slots.push(Slot::Problem(Diagnostic::error(
-                        "invalid-file-name",
+                        Code::InvalidFileName,
                         format!("{dir}/{}", String::from_utf8_lossy(item.filename())),
                         "file name is not valid UTF-8",
                     )));
@@ -549,7 +549,7 @@ impl Repo {
                     slots.push(Slot::Problem(symlink_problem(&rel)));
                 } else if mode.is_commit() {
                     slots.push(Slot::Problem(
-                        Diagnostic::error("submodule", &rel, "submodules are not read as data")
+                        Diagnostic::error(Code::Submodule, &rel, "submodules are not read as data")
                             .with_hint(
                             "partner and program files must be regular files in this repository",
                         ),
@@ -1060,13 +1060,13 @@ pub fn blob_id(bytes: &[u8]) -> String {
 }
 
 fn symlink_problem(path: &str) -> Diagnostic {
-    Diagnostic::error("symlink", path, "symbolic links are not followed")
+    Diagnostic::error(Code::Symlink, path, "symbolic links are not followed")
         .with_hint("replace the link with the file itself; data files must be regular files")
 }
 
 fn too_large(path: &str, len: u64) -> Diagnostic {
     Diagnostic::error(
-        "file-too-large",
+        Code::FileTooLarge,
         path,
         format!("file is {len} bytes; data files may be at most {MAX_FILE_BYTES} bytes"),
     )

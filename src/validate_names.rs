@@ -8,7 +8,6 @@ use crate::load::{Loaded, Locator};
 use crate::model::program::{Program, Requirement};
 
 /// The code of the warning.
-pub const STALE_REQUIREMENT_NAME: &str = "stale-requirement-name";
 
 /// Warn, located at the id or the name, for every requirement of every program whose id or
 /// name embeds numbers none of which is its threshold.
@@ -50,7 +49,7 @@ fn stale_names(file: &str, p: &Program) -> Vec<(Diagnostic, DocPath, bool)> {
 }
 
 fn warning(file: &str, message: String, hint: &str, at: &DocPath) -> Diagnostic {
-    Diagnostic::warning(STALE_REQUIREMENT_NAME, file, message)
+    Diagnostic::warning(crate::diagnostic::Code::StaleRequirementName, file, message)
         .with_path(at)
         .with_hint(hint)
 }

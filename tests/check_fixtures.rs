@@ -22,7 +22,7 @@ struct Brief {
 
 fn brief(d: &Diagnostic) -> Brief {
     Brief {
-        code: d.code.to_owned(),
+        code: d.code.as_str().to_owned(),
         severity: d.severity,
         file: d.file.clone(),
         start: d.start.map(|s| (s.line, s.column)),
@@ -137,7 +137,7 @@ fn every_file_is_checked_when_one_is_broken() {
     ]);
     let codes: Vec<(&str, &str, Option<LineCol>)> = diags
         .iter()
-        .map(|d| (d.code, d.file.as_str(), d.start))
+        .map(|d| (d.code.as_str(), d.file.as_str(), d.start))
         .collect();
     assert_eq!(
         codes,
@@ -735,7 +735,7 @@ fn ten_megabyte_file_at_a_revision_is_rejected() {
     assert_eq!(
         diags
             .iter()
-            .map(|d| (d.code, d.file.as_str()))
+            .map(|d| (d.code.as_str(), d.file.as_str()))
             .collect::<Vec<_>>(),
         vec![("file-too-large", "partners/huge.toml")]
     );
@@ -827,7 +827,7 @@ fn inline_tables_nested_100_deep_are_a_located_error_not_a_panic() {
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(
         (
-            diags[0].code,
+            diags[0].code.as_str(),
             diags[0].file.as_str(),
             diags[0].start.map(|s| s.line)
         ),
@@ -845,7 +845,11 @@ fn dotted_keys_nested_100_deep_are_an_error_not_a_panic() {
     let diags = acme_with_line_5(&format!("deep.{} = 1", keys.join(".")));
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(
-        (diags[0].code, diags[0].severity, diags[0].file.as_str()),
+        (
+            diags[0].code.as_str(),
+            diags[0].severity,
+            diags[0].file.as_str()
+        ),
         ("toml-syntax", Severity::Error, ACME)
     );
     assert_eq!(diags[0].message, "recursion limit");
@@ -970,7 +974,7 @@ fn a_number_where_text_belongs_gets_no_misleading_hint() {
     let diags = check_acme(r#"legal_name = "Acme GmbH""#, "legal_name = 5");
     assert_eq!(diags.len(), 1, "{diags:#?}");
     assert_eq!(
-        (diags[0].code, diags[0].hint.as_deref()),
+        (diags[0].code.as_str(), diags[0].hint.as_deref()),
         ("wrong-type", None)
     );
 }

@@ -263,7 +263,7 @@ fn diff_is_a_mirror_image_when_sides_swap() {
     assert_eq!((ba.summary.became_valid, ba.summary.became_invalid), (0, 1));
     let invalid = &ba.validation[0];
     assert_eq!(
-        (invalid.file.as_str(), invalid.diagnostics[0].code),
+        (invalid.file.as_str(), invalid.diagnostics[0].code.as_str()),
         ("partners/zeta.toml", "unknown-key")
     );
     assert_eq!(

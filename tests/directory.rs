@@ -4,6 +4,7 @@
 #[path = "browser/fixture.rs"]
 mod fixture;
 
+use partnerctl::model::checked::Website;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -418,13 +419,17 @@ fn javascript_urls_are_never_linked() {
         .iter()
         .find_map(|f| f.record.clone().filter(|p| p.id.as_str() == "acme"))
         .unwrap();
-    acme.profile.website = Some("javascript:alert(1)".into());
+    // The model refuses a script URL outright; the renderer still refuses what the model lets
+    // through but a browser must not get (a control character).
+    assert!(Website::try_from("javascript:alert(1)".to_string()).is_err());
+    acme.profile.website =
+        Some(Website::try_from("https://acme.example/\u{7}".to_string()).unwrap());
     let as_of = AS_OF.parse().unwrap();
     let evals = evaluate::evaluate_all([&acme], &catalog, as_of);
     let refs: Vec<_> = evals.iter().collect();
     let public = PublicPartner::new("acme", &acme.profile, &refs, &catalog, as_of, None).unwrap();
     assert_eq!(public.website, None);
-    acme.profile.website = Some("https://acme.example/".into());
+    acme.profile.website = Some(Website::try_from("https://acme.example/".to_string()).unwrap());
     let public = PublicPartner::new("acme", &acme.profile, &refs, &catalog, as_of, None).unwrap();
     assert_eq!(public.website.as_deref(), Some("https://acme.example/"));
 }

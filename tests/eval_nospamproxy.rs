@@ -727,7 +727,7 @@ fn revenue_in_an_unmeasured_currency_is_not_counted_and_warned() {
     let diags = ds.diagnostics();
     assert_eq!(diags.len(), 1);
     assert_eq!(
-        (diags[0].code, diags[0].severity),
+        (diags[0].code.as_str(), diags[0].severity),
         (
             "unmeasured-currency",
             partnerctl::diagnostic::Severity::Warning

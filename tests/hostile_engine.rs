@@ -114,7 +114,7 @@ fn errors(ds: &Dataset) -> Vec<(String, String, String)> {
         .map(|d: Diagnostic| {
             let s = d.start.expect("located");
             (
-                d.code.to_owned(),
+                d.code.as_str().to_owned(),
                 format!("{}:{}:{}", d.file, s.line, s.column),
                 d.message,
             )

@@ -40,7 +40,6 @@ fn row(kind: Kind, values: Vec<(&'static str, Value)>) -> Row {
         t.insert(k, Item::Value(v.clone()));
     }
     Row {
-        line: 2,
         partner: "p".into(),
         key: key_of(&t, kind),
         values,

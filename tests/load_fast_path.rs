@@ -135,9 +135,9 @@ fn values_the_schema_path_accepts_in_other_shapes_still_load() {
     }
 }
 
-/// The fast path is sound only if `Partner::meets_schema_only_constraints` covers every
-/// constraint the schema states beyond what the types enforce. A new pattern or length limit on
-/// a partner field must be added there, and then here.
+/// The fast path is sound only if the types enforce every constraint the schema states: a new
+/// pattern or length limit on a partner field must be a checked type (`model::checked`, or a
+/// `TryFrom` like `LanguageCode`), and then be listed here.
 #[test]
 fn schema_only_constraints_are_all_checked() {
     let schema: serde_json::Value =

@@ -84,7 +84,7 @@ fn diags(text: &str) -> Vec<(String, usize, usize, String, String)> {
         .map(|d| {
             let s = d.start.expect("located");
             (
-                d.code.to_owned(),
+                d.code.as_str().to_owned(),
                 s.line,
                 s.column,
                 d.path.unwrap_or_default(),

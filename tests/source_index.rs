@@ -324,7 +324,7 @@ fn problems_are_reported_as_before() {
     let codes: Vec<(&str, &str)> = lazy
         .problems
         .iter()
-        .map(|d| (d.code, d.file.as_str()))
+        .map(|d| (d.code.as_str(), d.file.as_str()))
         .collect();
     assert!(
         codes.contains(&("symlink", "partners/link.toml")),

@@ -49,7 +49,7 @@ pub enum CheckFormat {
 pub fn run(args: &CheckArgs) -> CmdResult {
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&args.source.side())?;
-    let as_of = args.as_of.unwrap_or_else(super::eval::today);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let ds = Dataset::from_snapshot_as_of(&snap, as_of);
     let mut diags = ds.diagnostics();
     // Logos are files of their own, checked after the records that name them.

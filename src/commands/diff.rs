@@ -58,18 +58,20 @@ pub enum DiffFormat {
     Json,
 }
 
-fn default_base(repo: &Repo) -> Result<String, Box<dyn std::error::Error>> {
+fn default_base(repo: &Repo) -> Result<String, super::CommandError> {
     let git = repo.git()?;
     let head = repo.resolve("HEAD")?;
     for branch in ["origin/main", "main", "origin/master", "master"] {
         if let Ok(id) = repo.resolve(branch) {
             let base = git
                 .merge_base(head, id)
-                .map_err(|e| format!("merge base of HEAD and {branch}: {e}"))?;
+                .map_err(|e| super::user_error(format!("merge base of HEAD and {branch}: {e}")))?;
             return Ok(base.map_or(id, |b| b.detach()).to_string());
         }
     }
-    Err("no default branch (origin/main or main) to diff against; name a BASE revision".into())
+    Err(super::user_error(
+        "no default branch (origin/main or main) to diff against; name a BASE revision",
+    ))
 }
 
 /// Run `diff`.
@@ -89,7 +91,7 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         std::mem::ManuallyDrop::new(repo.snapshot_lazy(&Side::Rev(base_rev.clone()))?);
     let mut head_snap = std::mem::ManuallyDrop::new(repo.snapshot_lazy(&head_side)?);
     let head_label = head_snap.label.clone();
-    let as_of = args.as_of.unwrap_or_else(super::eval::today);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let (base, head) = Dataset::pair_incremental(&repo, &mut base_snap, &mut head_snap, as_of)?;
     let (base, head) = (
         std::mem::ManuallyDrop::new(base),

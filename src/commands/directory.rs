@@ -44,7 +44,7 @@ pub struct DirectoryArgs {
 /// Run `directory`.
 pub fn run(args: &DirectoryArgs) -> CmdResult {
     let repo = args.source.open()?;
-    let as_of = args.as_of.unwrap_or_else(super::eval::today);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let build_date = args.build_date.unwrap_or(as_of);
     let built = site::build(&repo, &args.source.side(), as_of, build_date, &args.logos)?;
     site::write::write_site(&args.out, &built.files)?;

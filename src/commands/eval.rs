@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
+use super::{CmdResult, CommandError, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
 use crate::diagnostic::Severity;
 use crate::evaluate;
@@ -75,22 +75,17 @@ fn json_style(args: &EvalArgs) -> render::JsonStyle {
     }
 }
 
-/// Today's date in UTC.
-pub fn today() -> Date {
-    Date::today()
-}
-
 /// Run `eval`.
 pub fn run(args: &EvalArgs) -> CmdResult {
     let repo = args.source.open()?;
     // The snapshot and dataset live until the process exits; freeing 10,000 parsed records
     // one by one would only delay the exit.
     let snap = std::mem::ManuallyDrop::new(repo.snapshot_unhashed(&args.source.side())?);
-    let as_of = args.as_of.unwrap_or_else(today);
+    let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let ds = std::mem::ManuallyDrop::new(Dataset::from_snapshot_as_of(&snap, as_of));
     for id in args.partner.iter().chain(&args.program) {
         if id.is_empty() {
-            return Err("empty id".into());
+            return Err(super::user_error("empty id"));
         }
     }
     let unknown_partner = args
@@ -98,7 +93,9 @@ pub fn run(args: &EvalArgs) -> CmdResult {
         .iter()
         .find(|id| !ds.partners.iter().any(|f| f.stem() == id.as_str()));
     if let Some(id) = unknown_partner {
-        return Err(format!("no partner file partners/{id}.toml").into());
+        return Err(super::user_error(format!(
+            "no partner file partners/{id}.toml"
+        )));
     }
     let catalog = ds.catalog();
     if let Some(id) = args
@@ -106,7 +103,7 @@ pub fn run(args: &EvalArgs) -> CmdResult {
         .iter()
         .find(|id| !catalog.versions.contains_key(id.as_str()))
     {
-        return Err(format!("no valid program `{id}`").into());
+        return Err(super::user_error(format!("no valid program `{id}`")));
     }
     let errors = |d: &[crate::diagnostic::Diagnostic]| {
         d.iter().filter(|d| d.severity == Severity::Error).count()
@@ -167,7 +164,7 @@ fn render_results<'a>(
     catalog: &crate::dataset::Catalog<'_>,
     as_of: Date,
     skipped: &[Skipped],
-) -> Result<String, Box<dyn std::error::Error>> {
+) -> Result<String, CommandError> {
     // Each evaluation is rendered where it is made and then dropped: 30,000 full traces held
     // at once would take hundreds of megabytes.
     let text = match args.format {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use super::{CmdResult, EXIT_FINDINGS, EXIT_OK};
+use super::{user_error, CmdResult, CommandError, EXIT_FINDINGS, EXIT_OK};
 use crate::format;
 use crate::load::FileKind;
 use crate::source::Repo;
@@ -42,10 +42,12 @@ pub fn run(args: &FmtArgs) -> CmdResult {
     let mut findings = false;
     for rel in &files {
         let kind = FileKind::of_path(rel).ok_or_else(|| {
-            format!("{rel}: not a partner or program file (partners/*.toml, programs/*.toml)")
+            user_error(format!(
+                "{rel}: not a partner or program file (partners/*.toml, programs/*.toml)"
+            ))
         })?;
         let path = repo.root.join(rel);
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{rel}: {e}"))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| user_error(format!("{rel}: {e}")))?;
         match format::canonical(rel, kind, &text) {
             Err(e) => {
                 eprintln!("{rel}:{e} (not formatted)");
@@ -61,7 +63,7 @@ pub fn run(args: &FmtArgs) -> CmdResult {
                 findings = true;
             }
             Ok(out) => {
-                std::fs::write(&path, out).map_err(|e| format!("{rel}: {e}"))?;
+                std::fs::write(&path, out).map_err(|e| user_error(format!("{rel}: {e}")))?;
                 println!("formatted {rel}");
             }
         }
@@ -74,7 +76,7 @@ pub fn run(args: &FmtArgs) -> CmdResult {
 }
 
 /// Every data file of the working tree, sorted.
-fn data_files(root: &Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+fn data_files(root: &Path) -> std::io::Result<Vec<String>> {
     let mut out = Vec::new();
     for dir in ["partners", "programs"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
@@ -93,14 +95,14 @@ fn data_files(root: &Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
 }
 
 /// `file` relative to the repository root with `/` separators.
-fn relative(root: &Path, file: &Path) -> Result<String, Box<dyn std::error::Error>> {
+fn relative(root: &Path, file: &Path) -> Result<String, CommandError> {
     let abs = std::path::absolute(file)?;
     let rel = abs.strip_prefix(root).map_err(|_| {
-        format!(
+        user_error(format!(
             "{} is outside the repository {}",
             file.display(),
             root.display()
-        )
+        ))
     })?;
     let parts: Vec<String> = rel
         .components()

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
+use super::{user_error, CmdResult, CommandError, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
 use crate::import::{self, kind::Kind, Options};
 use crate::load::FileKind;
@@ -57,7 +57,8 @@ struct MapFile {
 /// Run `import`.
 pub fn run(args: &ImportArgs) -> CmdResult {
     let opts = options(args)?;
-    let csv = std::fs::read(&args.file).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let csv = std::fs::read(&args.file)
+        .map_err(|e| user_error(format!("{}: {e}", args.file.display())))?;
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&Side::WorkTree)?;
     // Only the programs are loaded and checked: rows are checked against the terms, and the
@@ -104,7 +105,7 @@ pub fn run(args: &ImportArgs) -> CmdResult {
         dry_run(&snap, &changes, args)?;
         println!("{summary} (dry run: nothing written)");
     } else {
-        import::write_all(&repo.root, &changes, &texts)?;
+        import::write_all(&repo.root, &changes, &texts).map_err(user_error)?;
         println!("{summary}");
     }
     Ok(ExitCode::from(EXIT_OK))
@@ -128,22 +129,22 @@ fn programs_only(snap: &Snapshot) -> Snapshot {
     }
 }
 
-fn options(args: &ImportArgs) -> Result<Options, Box<dyn std::error::Error>> {
+fn options(args: &ImportArgs) -> Result<Options, CommandError> {
     let columns = match &args.map {
         None => BTreeMap::new(),
         Some(p) => {
-            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| user_error(format!("{}: {e}", p.display())))?;
             let map: MapFile =
-                toml::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
+                toml::from_str(&text).map_err(|e| user_error(format!("{}: {e}", p.display())))?;
             map.columns
         }
     };
     let delimiter = u8::try_from(args.delimiter)
         .ok()
         .filter(u8::is_ascii)
-        .ok_or("--delimiter must be one ASCII character")?;
+        .ok_or_else(|| user_error("--delimiter must be one ASCII character"))?;
     Ok(Options {
-        kind: Some(args.kind),
         decimal_comma: args.decimal_comma,
         columns,
         delimiter,
@@ -156,7 +157,7 @@ fn dry_run(
     snap: &Snapshot,
     changes: &[import::Change],
     args: &ImportArgs,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<(), CommandError> {
     let mut head = snap.clone();
     head.label = "after import".into();
     let new: BTreeMap<&str, &import::Change> =
@@ -169,7 +170,7 @@ fn dry_run(
     }
     let (base, head_ds) = Dataset::pair(snap, &head);
     let opts = crate::diff::DiffOptions {
-        as_of: args.as_of.unwrap_or_else(super::eval::today),
+        as_of: args.as_of.unwrap_or_else(crate::clock::today),
         show_confidential: false,
         horizon_months: 12,
     };
@@ -207,7 +208,7 @@ pub fn export(args: &ExportArgs) -> CmdResult {
                     .iter()
                     .any(|d| d.severity == crate::diagnostic::Severity::Error) =>
             {
-                import::export::rows(f.stem(), text, args.kind)?
+                import::export::rows(f.stem(), text, args.kind).map_err(user_error)?
             }
             _ => {
                 eprintln!("skipped {}: invalid (see `partnerctl check`)", f.path);
@@ -219,7 +220,7 @@ pub fn export(args: &ExportArgs) -> CmdResult {
             out.write_record(r.iter().map(|c| import::export::defuse(c)))?;
         }
     }
-    super::emit(&out.into_inner()?)?;
+    super::emit(&out.into_inner().map_err(|e| e.into_error())?)?;
     Ok(ExitCode::from(if skipped {
         EXIT_FINDINGS
     } else {

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use super::{CmdResult, EXIT_OK};
+use super::{user_error, CmdResult, EXIT_OK};
 use crate::scaffold::init::{self, Pin};
 
 /// Create a partner-data repository in which `partnerctl check` passes at once.
@@ -43,13 +43,15 @@ pub fn run(args: &InitArgs) -> CmdResult {
         sha256: args.sha256.clone(),
         commit: args.partnerctl_commit.clone(),
     };
-    pin.validate()?;
+    pin.validate().map_err(user_error)?;
     let from = match &args.from {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?),
+        Some(p) => Some(
+            std::fs::read_to_string(p).map_err(|e| user_error(format!("{}: {e}", p.display())))?,
+        ),
         None => None,
     };
-    let files = init::files(from.as_deref(), &pin)?;
-    let created_git = init::write(&args.dir, &files)?;
+    let files = init::files(from.as_deref(), &pin).map_err(user_error)?;
+    let created_git = init::write(&args.dir, &files).map_err(user_error)?;
     for (rel, _) in &files {
         println!("wrote {}", rel.display());
     }

@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod diff;
 pub mod directory;
+pub mod error;
 pub mod eval;
 pub mod fmt;
 pub mod import;
@@ -18,6 +19,9 @@ use std::process::ExitCode;
 use codespan_reporting::term::termcolor;
 
 use crate::source::{Repo, Side, SourceError};
+#[allow(unused_imports)]
+pub use error::user_error_with_hint;
+pub use error::{user_error, CommandError};
 
 /// Exit status: everything fine.
 pub const EXIT_OK: u8 = 0;
@@ -67,12 +71,12 @@ pub fn stdout_buffer() -> termcolor::Buffer {
 }
 
 /// Write a finished output to stdout. A closed pipe (`partnerctl eval | head`) is not an error.
-pub fn emit(bytes: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+pub fn emit(bytes: &[u8]) -> std::io::Result<()> {
     emit_all(&[bytes])
 }
 
 /// Write `parts` to stdout one after the other, like [`emit`] of their concatenation.
-pub fn emit_all(parts: &[&[u8]]) -> Result<(), Box<dyn std::error::Error>> {
+pub fn emit_all(parts: &[&[u8]]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     let written = parts
         .iter()
@@ -80,9 +84,10 @@ pub fn emit_all(parts: &[&[u8]]) -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|_| out.flush());
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        other => Ok(other?),
+        other => other,
     }
 }
 
-/// Result of a command: its exit status, or an error (exit 2).
-pub type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
+/// Result of a command: its exit status ([`EXIT_OK`] or [`EXIT_FINDINGS`]), or an error, whose
+/// kind decides the exit status ([`CommandError::exit_code`]).
+pub type CmdResult = Result<ExitCode, CommandError>;

@@ -3,7 +3,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
-use super::{CmdResult, SourceArgs, EXIT_OK};
+use super::{user_error, CmdResult, CommandError, SourceArgs, EXIT_OK};
 use crate::dataset::Dataset;
 use crate::model::scalar::{Date, Id};
 use crate::model::Program;
@@ -53,11 +53,11 @@ pub fn run(args: &NewArgs) -> CmdResult {
     let repo = args.source.open()?;
     args.id
         .parse::<Id>()
-        .map_err(|e| format!("partner id: {e} (use letters, digits, - and _)"))?;
+        .map_err(|e| user_error(format!("partner id: {e} (use letters, digits, - and _)")))?;
     let rel = format!("partners/{}.toml", args.id);
     let path = repo.root.join(&rel);
     if path.exists() {
-        return Err(format!("{rel} already exists").into());
+        return Err(user_error(format!("{rel} already exists")));
     }
     let snap = repo.snapshot_unhashed(&args.source.side())?;
     let ds = Dataset::from_snapshot(&snap);
@@ -79,7 +79,7 @@ pub fn run(args: &NewArgs) -> CmdResult {
 }
 
 /// The newest valid version of program `id`, or an error suggesting the closest id.
-pub fn find_program<'a>(ds: &'a Dataset, id: &str) -> Result<&'a Program, String> {
+pub fn find_program<'a>(ds: &'a Dataset, id: &str) -> Result<&'a Program, CommandError> {
     let catalog = ds.catalog();
     if let Some(p) = catalog.all_versions(id).last() {
         return Ok(p);
@@ -89,15 +89,15 @@ pub fn find_program<'a>(ds: &'a Dataset, id: &str) -> Result<&'a Program, String
     if known.contains(&id) {
         msg = format!("program {id:?} has errors; run `partnerctl check` first");
     }
-    Err(msg)
+    Err(user_error(msg))
 }
 
 /// The track and types must be the program's own.
-fn check_choices(program: &Program, new: &NewPartner) -> Result<(), String> {
+fn check_choices(program: &Program, new: &NewPartner) -> Result<(), CommandError> {
     let tracks: Vec<&str> = program.tracks.iter().map(|t| t.id.as_str()).collect();
     if let Some(t) = &new.track {
         if !tracks.contains(&t.as_str()) {
-            return Err(suggest::unknown("track", t, tracks));
+            return Err(user_error(suggest::unknown("track", t, tracks)));
         }
     }
     let types: Vec<&str> = program
@@ -107,7 +107,11 @@ fn check_choices(program: &Program, new: &NewPartner) -> Result<(), String> {
         .collect();
     for t in &new.types {
         if !types.contains(&t.as_str()) {
-            return Err(suggest::unknown("partner type", t, types.iter().copied()));
+            return Err(user_error(suggest::unknown(
+                "partner type",
+                t,
+                types.iter().copied(),
+            )));
         }
     }
     Ok(())
@@ -119,7 +123,7 @@ fn ask(
     new: &mut NewPartner,
     program: &Program,
     input: &mut dyn BufRead,
-) -> Result<(), Box<dyn std::error::Error>> {
+) -> Result<(), CommandError> {
     let mut line = |prompt: &str| -> std::io::Result<Option<String>> {
         eprint!("{prompt}: ");
         std::io::stderr().flush()?;

@@ -67,7 +67,7 @@ pub(super) fn evaluate_once(
     };
     Evaluation {
         partner: partner.id.to_string(),
-        partner_name: partner.profile.display_name.clone(),
+        partner_name: partner.profile.display_name.to_string(),
         program: terms.id.to_string(),
         program_name: terms.name.clone(),
         terms_effective_from: terms.effective_from,

@@ -98,11 +98,15 @@ pub fn eval_row(ev: &crate::evaluate::Evaluation) -> Vec<String> {
 }
 
 /// RFC 4180 CSV of `header` and `rows`, every cell defused (see [`defuse`]).
-pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> Result<String, Box<dyn std::error::Error>> {
+pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> Result<String, csv::Error> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(header)?;
     for r in rows {
         out.write_record(r.iter().map(|c| defuse(c)))?;
     }
-    Ok(String::from_utf8(out.into_inner()?)?)
+    let bytes = out
+        .into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?;
+    // Every cell is a `String`, so the bytes are UTF-8; lossy only to avoid a panic path.
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

@@ -20,8 +20,6 @@ use kind::{Kind, Ty};
 /// One checked row of the CSV.
 #[derive(Debug, Clone)]
 pub struct Row {
-    /// Line in the CSV file (from 1; the header is line 1).
-    pub line: u64,
     /// Partner id.
     pub partner: String,
     /// The stable key: the key columns' values joined.
@@ -42,8 +40,6 @@ pub struct RowError {
 /// How to read the CSV.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The kind of facts.
-    pub kind: Option<Kind>,
     /// Amounts like `1.234,56`.
     pub decimal_comma: bool,
     /// CSV header for each column name (`partner`, `amount`, …) that is not spelled as such.
@@ -84,7 +80,7 @@ pub fn read(
         };
         let line = record.position().map_or(0, |p| p.line());
         let cell = |i: usize| export::restore(record.get(i).unwrap_or("").trim());
-        match row(line, kind, opts, &columns, &cell, catalog, partners) {
+        match row(kind, opts, &columns, &cell, catalog, partners) {
             Ok(r) => match seen.insert((r.partner.clone(), r.key.clone()), line) {
                 Some(first) => errors.push(RowError {
                     line,
@@ -137,7 +133,6 @@ fn column_indexes<R: std::io::Read>(
 }
 
 fn row<'r>(
-    line: u64,
     kind: Kind,
     opts: &Options,
     (partner_col, cols): &Columns,
@@ -179,7 +174,6 @@ fn row<'r>(
     }
     check_date_or_period(kind, &values)?;
     Ok(Row {
-        line,
         partner: partner.to_string(),
         key: key.join("\u{1f}"),
         values,
@@ -247,8 +241,6 @@ pub struct Change {
     pub path: String,
     /// The new text.
     pub text: String,
-    /// What changed.
-    pub effect: apply::Effect,
 }
 
 /// Merge `rows` into the partner files (`path → text`); the files whose text changes, sorted by
@@ -301,9 +293,7 @@ fn merge_file(
         return Err(format!("{path}: not readable as text"));
     };
     let (new, effect) = apply::merge(text, kind, rows).map_err(|e| format!("{path}: {e}"))?;
-    let change = new
-        .filter(|n| n != text)
-        .map(|text| Change { path, text, effect });
+    let change = new.filter(|n| n != text).map(|text| Change { path, text });
     Ok((change, effect))
 }
 
@@ -395,7 +385,6 @@ mod write_tests {
         Change {
             path: path.into(),
             text: text.into(),
-            effect: apply::Effect::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The data model: partner records and program terms. These Rust types are the single source of
 //! truth for `schemas/*.json`.
 
+pub mod checked;
 pub mod partner;
 pub mod program;
 pub mod scalar;

@@ -8,6 +8,9 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::checked::{
+    CountryCode, Description, DisplayName, LegalName, LogoPath, Siret, VatId, Website,
+};
 use super::scalar::{Currency, Date, Id, Money, Month, Period};
 use super::ApiVersion;
 
@@ -30,8 +33,7 @@ pub struct Partner {
     /// Stable identifier; must equal the file name without `.toml`.
     pub id: Id,
     /// The registered legal name (confidential: the directory shows `profile.display_name`).
-    #[schemars(length(min = 1, max = 200))]
-    pub legal_name: String,
+    pub legal_name: LegalName,
     /// Company registration numbers (confidential).
     #[serde(default)]
     pub registration: Registration,
@@ -98,51 +100,6 @@ pub struct GoalReview {
     pub met: bool,
 }
 
-impl Partner {
-    /// Whether the constraints that only the JSON schema states (lengths and patterns of free
-    /// text, below) hold. Everything else the schema checks is enforced by the types themselves
-    /// (`Id`, `Money`, `Date`, enums, `deny_unknown_fields`). The loader's fast path relies on
-    /// this; the test `schema_only_constraints_are_all_checked` keeps the list complete.
-    pub fn meets_schema_only_constraints(&self) -> bool {
-        let len_within = |s: &str, min: usize, max: usize| {
-            let n = s.chars().count();
-            (min..=max).contains(&n)
-        };
-        let upper = |s: &[u8], n: usize| s.len() == n && s.iter().all(u8::is_ascii_uppercase);
-        let opt = |v: &Option<String>, ok: &dyn Fn(&str) -> bool| v.as_deref().is_none_or(ok);
-        let profile = &self.profile;
-        len_within(&self.legal_name, 1, 200)
-            && opt(&self.registration.siret, &|s| {
-                s.len() == 14 && s.bytes().all(|b| b.is_ascii_digit())
-            })
-            && opt(&self.registration.vat_id, &|s| {
-                s.len() >= 4
-                    && s.len() <= 15
-                    && upper(&s.as_bytes()[..2], 2)
-                    && s.as_bytes()[2..]
-                        .iter()
-                        .all(|b| b.is_ascii_alphanumeric() || b"+*.".contains(b))
-            })
-            && len_within(&profile.display_name, 1, 120)
-            && opt(&profile.website, &|s| {
-                let rest = s
-                    .strip_prefix("https://")
-                    .or_else(|| s.strip_prefix("http://"));
-                len_within(s, 0, 300)
-                    && rest.is_some_and(|r| {
-                        !r.is_empty() && !r.chars().any(|c| c.is_whitespace() || c == '\u{feff}')
-                    })
-            })
-            && opt(&profile.logo, &|s| len_within(s, 0, 200))
-            && opt(&profile.description, &|s| len_within(s, 0, 2000))
-            && upper(profile.country.as_bytes(), 2)
-            && profile
-                .languages
-                .iter()
-                .all(|l| l.0.len() == 2 && l.0.bytes().all(|b| b.is_ascii_lowercase()))
-    }
-}
-
 /// Top-level fields of a partner record that are public as a whole.
 pub const PUBLIC_FIELDS: [&str; 4] = ["api_version", "kind", "id", "profile"];
 /// Fields of a membership that are public (which programs, tracks and types a partner holds);
@@ -178,11 +135,9 @@ pub struct Registration {
     /// Commercial register entry, e.g. "HRB 12345, Amtsgericht Münster" or a Swiss UID.
     pub commercial_register: Option<String>,
     /// French SIRET number (14 digits).
-    #[schemars(regex(pattern = r"^[0-9]{14}$"))]
-    pub siret: Option<String>,
+    pub siret: Option<Siret>,
     /// VAT identification number, e.g. "DE123456789".
-    #[schemars(regex(pattern = r"^[A-Z]{2}[0-9A-Za-z+*.]{2,13}$"))]
-    pub vat_id: Option<String>,
+    pub vat_id: Option<VatId>,
     /// Another equivalent register, described.
     pub other_register: Option<String>,
 }
@@ -219,24 +174,24 @@ impl Registration {
     /// Whether the registration of `kind` is present.
     pub fn has(&self, kind: RegistrationKind) -> bool {
         let v = match kind {
-            RegistrationKind::CommercialRegister => &self.commercial_register,
-            RegistrationKind::Siret => &self.siret,
-            RegistrationKind::VatId => &self.vat_id,
-            RegistrationKind::OtherRegister => &self.other_register,
+            RegistrationKind::CommercialRegister => self.commercial_register.as_deref(),
+            RegistrationKind::Siret => self.siret.as_deref(),
+            RegistrationKind::VatId => self.vat_id.as_deref(),
+            RegistrationKind::OtherRegister => self.other_register.as_deref(),
         };
-        v.as_deref().is_some_and(|s| !s.trim().is_empty())
+        v.is_some_and(|s| !s.trim().is_empty())
     }
 
     /// Whether any registration number is present.
     pub fn is_registered(&self) -> bool {
         [
-            &self.commercial_register,
-            &self.siret,
-            &self.vat_id,
-            &self.other_register,
+            self.commercial_register.as_deref(),
+            self.siret.as_deref(),
+            self.vat_id.as_deref(),
+            self.other_register.as_deref(),
         ]
         .iter()
-        .any(|v| v.as_deref().is_some_and(|s| !s.trim().is_empty()))
+        .any(|v| v.is_some_and(|s| !s.trim().is_empty()))
     }
 }
 
@@ -245,21 +200,16 @@ impl Registration {
 #[serde(deny_unknown_fields)]
 pub struct PublicProfile {
     /// Name shown publicly.
-    #[schemars(length(min = 1, max = 120))]
-    pub display_name: String,
+    pub display_name: DisplayName,
     /// Public website (http or https).
-    #[schemars(regex(pattern = r"^https?://[^\s]+$"), length(max = 300))]
-    pub website: Option<String>,
+    pub website: Option<Website>,
     /// Logo file (PNG, JPEG or SVG) in the logo folder, relative to the repository root, e.g.
     /// `assets/logos/acme.svg`; it is published rebuilt, never copied.
-    #[schemars(length(max = 200))]
-    pub logo: Option<String>,
+    pub logo: Option<LogoPath>,
     /// Short public description.
-    #[schemars(length(max = 2000))]
-    pub description: Option<String>,
+    pub description: Option<Description>,
     /// Country of the head office, ISO 3166-1 alpha-2 ("DE").
-    #[schemars(regex(pattern = r"^[A-Z]{2}$"))]
-    pub country: String,
+    pub country: CountryCode,
     /// Regions served, free text ("NRW", "Romandie").
     #[serde(default)]
     pub regions: Vec<String>,
@@ -272,9 +222,20 @@ pub struct PublicProfile {
 }
 
 /// An ISO 639-1 language code.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(transparent)]
 pub struct LanguageCode(#[schemars(regex(pattern = r"^[a-z]{2}$"))] pub String);
+
+/// The schema's pattern, enforced when deserializing (the load fast path relies on it).
+impl<'de> Deserialize<'de> for LanguageCode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        match s.len() == 2 && s.bytes().all(|b| b.is_ascii_lowercase()) {
+            true => Ok(LanguageCode(s)),
+            false => Err(serde::de::Error::custom("expected two lower-case letters")),
+        }
+    }
+}
 
 /// A contact person (confidential).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

@@ -281,10 +281,6 @@ impl JsonSchema for Percent {
 pub struct Date(pub NaiveDate);
 
 impl Date {
-    /// Today's date in UTC.
-    pub fn today() -> Date {
-        Date(chrono::Utc::now().date_naive())
-    }
     /// Build from year, month, day; `None` when impossible.
     pub fn from_ymd(y: i32, m: u32, d: u32) -> Option<Self> {
         NaiveDate::from_ymd_opt(y, m, d).map(Date)

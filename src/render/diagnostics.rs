@@ -210,10 +210,11 @@ pub fn github(out: &mut dyn Write, diags: &[Diagnostic]) -> std::io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn github_escapes_properties_and_data() {
-        let mut d = Diagnostic::error("bad-enum", "partners/a,b:c.toml", "100% wrong\nreally");
+        let mut d = Diagnostic::error(Code::BadEnum, "partners/a,b:c.toml", "100% wrong\nreally");
         d.start = Some(crate::diagnostic::LineCol { line: 3, column: 5 });
         d.end = Some(crate::diagnostic::LineCol { line: 3, column: 9 });
         let mut out = Vec::new();
@@ -227,7 +228,7 @@ mod tests {
     #[test]
     fn no_escape_sequence_from_the_data_reaches_the_terminal() {
         let text = "name = \"\u{1b}]8;;http://evil\u{7}x\u{1b}[2J\u{202e}\"\n";
-        let mut d = Diagnostic::error("bad-value", "partners/\u{1b}[31ma.toml", "bad \u{1b}[2J");
+        let mut d = Diagnostic::error(Code::BadValue, "partners/\u{1b}[31ma.toml", "bad \u{1b}[2J");
         d.span = Some(8..text.len() - 2);
         d.hint = Some("write \u{9b}31m".into());
         let sources = BTreeMap::from([(d.file.clone(), text.to_owned())]);

@@ -353,7 +353,7 @@ fn markdown_at(r: &DiffReport, level: Detail) -> String {
                         out,
                         "  - {}{loc} {}: {}",
                         escape(&d.file),
-                        escape(d.code),
+                        escape(d.code.as_str()),
                         escape(&d.message)
                     );
                 }

@@ -3,7 +3,7 @@
 
 use toml_edit::{Document, Item, Table, Value};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The prefix that marks a value the user still has to fill in.
 pub const MARK: &str = "TODO:";
@@ -27,7 +27,7 @@ pub fn find(file: &str, text: &str) -> Vec<Diagnostic> {
         if s.starts_with(MARK) {
             // The message names the key, never the text: the value may sit in a confidential
             // field and messages reach public channels (GitHub annotations).
-            let d = Diagnostic::error("placeholder", file, format!("{path} is not filled in"))
+            let d = Diagnostic::error(Code::Placeholder, file, format!("{path} is not filled in"))
                 .with_hint("replace the whole \"TODO: …\" string with the real value")
                 .with_span(text, span);
             out.push(d);
@@ -45,7 +45,7 @@ pub fn suppress_follow_ons(diags: &mut Vec<Diagnostic>, placeholders: &[Diagnost
             _ => false,
         })
     };
-    diags.retain(|d| d.code == "placeholder" || !inside(d));
+    diags.retain(|d| d.code == Code::Placeholder || !inside(d));
 }
 
 type Visit<'a> = dyn FnMut(&str, &Value) + 'a;

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::dataset::Dataset;
-use crate::diagnostic::{Diagnostic, DocPath};
+use crate::diagnostic::{Code, Diagnostic, DocPath};
 use crate::source::{Repo, Side, SourceError};
 
 /// Logo files larger than this are refused without being decoded.
@@ -215,8 +215,8 @@ pub fn logo_diagnostics(
         .iter()
         .filter_map(|(f, logo)| {
             let (code, why) = match loaded.get(logo)?.as_ref().err()? {
-                LogoProblem::Missing(w) => ("logo-missing", w),
-                LogoProblem::Refused(w) => ("logo-refused", w),
+                LogoProblem::Missing(w) => (Code::LogoMissing, w),
+                LogoProblem::Refused(w) => (Code::LogoRefused, w),
             };
             let d = Diagnostic::error(code, &f.path, format!("logo {logo:?}: {why}"))
                 .with_path(&at)

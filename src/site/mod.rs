@@ -16,6 +16,17 @@ use crate::render::directory::{self as render, Directory, PublicPartner, PublicP
 use crate::source::{Repo, Side};
 use logo::{LogoArgs, LogoReader};
 
+/// Why a site could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SiteError {
+    /// The repository, a revision or a logo could not be read.
+    #[error(transparent)]
+    Source(#[from] crate::source::SourceError),
+    /// A page template failed.
+    #[error(transparent)]
+    Template(#[from] minijinja::Error),
+}
+
 /// A partner file left out of the directory because it has errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Skipped {
@@ -48,7 +59,7 @@ pub fn build(
     as_of: Date,
     build_date: Date,
     policy: &LogoArgs,
-) -> Result<Build, Box<dyn std::error::Error>> {
+) -> Result<Build, SiteError> {
     let snap = repo.snapshot_unhashed(side)?;
     let ds = Dataset::from_snapshot_as_of(&snap, as_of);
     let catalog = ds.catalog();

@@ -274,7 +274,7 @@ impl PublicPartner {
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
                 .map(str::to_owned),
-            country: profile.country.clone(),
+            country: profile.country.to_string(),
             regions: clean_list(profile.regions.iter().map(String::as_str)),
             languages: clean_list(profile.languages.iter().map(|l| l.0.as_str())),
             services: clean_list(profile.services.iter().map(String::as_str)),
@@ -374,11 +374,6 @@ pub fn render(dir: &Directory) -> Result<Vec<SiteFile>, minijinja::Error> {
     files.extend(pages?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-/// Render the page of one partner.
-pub fn render_partner_page(dir: &Directory, p: &PublicPartner) -> Result<String, minijinja::Error> {
-    render_partner(env(), p, &Common::new(dir))
 }
 
 fn env() -> &'static Environment<'static> {

@@ -5,6 +5,9 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+pub mod codes;
+pub use codes::Code;
+
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -174,7 +177,7 @@ pub fn line_col(text: &str, offset: usize) -> LineCol {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     /// Stable code, e.g. `unknown-key`.
-    pub code: &'static str,
+    pub code: Code,
     /// Severity.
     pub severity: Severity,
     /// File, relative to the repository root with `/` separators.
@@ -213,7 +216,7 @@ pub const HIDDEN_MESSAGE: &str =
 
 impl Diagnostic {
     /// An error in `file` with no location yet.
-    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -229,11 +232,7 @@ impl Diagnostic {
         }
     }
     /// A warning in `file`.
-    pub fn warning(
-        code: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn warning(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Self::error(code, file, message)
@@ -288,7 +287,7 @@ impl Diagnostic {
     }
     /// Sort key: file, position, code, message.
     pub fn sort_key(&self) -> (&str, Option<LineCol>, &str, &str) {
-        (&self.file, self.start, self.code, &self.message)
+        (&self.file, self.start, self.code.as_str(), &self.message)
     }
 }
 
@@ -310,7 +309,7 @@ pub fn cap_per_file(diags: &mut Vec<Diagnostic>) {
     diags.truncate(MAX_PER_FILE);
     let message =
         format!("and {more} more problems in this file (only the first {MAX_PER_FILE} are shown)");
-    let mut last = Diagnostic::error("too-many-problems", file, message)
+    let mut last = Diagnostic::error(Code::TooManyProblems, file, message)
         .with_hint("fix the problems above and check again");
     // At the end of the last one shown, so that it sorts after all of them.
     last.start = diags.last().and_then(|d| d.end.or(d.start));

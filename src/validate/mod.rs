@@ -1,0 +1,126 @@
+//! Semantic rules: what the schema cannot say. References across files, consistent program terms,
+//! ordered dates and the cross-record rules of the programs (e.g. one full-access partner per
+//! customer). Every problem is located via its document path.
+
+//!
+//! One file per kind of record: `program` (a program's own terms), `requirements` (each
+//! requirement and the shape of the requirement graph), `partner` (a partner record against the
+//! programs it names) and `cross_file` (rules that judge a partner file by other partner files).
+
+mod cross_file;
+mod partner;
+mod program;
+mod requirements;
+
+use std::collections::BTreeMap;
+
+use crate::dataset::Dataset;
+use crate::diagnostic::{Code, Diagnostic, DocPath};
+use crate::load::{self, Loaded};
+use crate::model::program::Program;
+use crate::model::scalar::Date;
+
+pub use cross_file::CROSS_FILE_CODES;
+use cross_file::{check_access_grants, check_partner_ids};
+use partner::check_partner;
+use program::{check_program, check_program_versions};
+
+/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; a program's cross-record rules are those of its version in force on
+/// `as_of` and of every version scheduled after it. A partner manager checks the data as it
+/// stands against the terms that apply now and those already announced, so a grant that a
+/// scheduled version forbids is flagged before that day; a rule only an earlier version had is
+/// history.
+pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
+    for f in &mut ds.programs {
+        let diags = f
+            .record
+            .as_ref()
+            .map(|p| check_program(f, p))
+            .unwrap_or_default();
+        f.diagnostics.extend(diags);
+    }
+    check_program_versions(&mut ds.programs);
+    crate::validate_names::check_requirement_names(&mut ds.programs);
+    let programs: BTreeMap<String, Vec<Program>> = {
+        let mut m: BTreeMap<String, Vec<Program>> = BTreeMap::new();
+        for f in &ds.programs {
+            if let Some(p) = &f.record {
+                m.entry(p.id.to_string()).or_default().push(p.clone());
+            }
+        }
+        m
+    };
+    {
+        use rayon::prelude::*;
+        ds.partners.par_iter_mut().for_each(|f| {
+            let diags = f
+                .record
+                .as_ref()
+                .map(|p| check_partner(f, p, &programs))
+                .unwrap_or_default();
+            f.diagnostics.extend(diags);
+        });
+    }
+    check_partner_ids(&mut ds.partners);
+    check_access_grants(&mut ds.partners, &programs, as_of);
+}
+
+/// Builds located diagnostics for one file.
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+    /// Parsed on the first diagnostic only (most files have none), then shared by all of them.
+    loc: std::cell::OnceCell<load::Locator<'a>>,
+    out: Vec<Diagnostic>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new<T>(f: &'a Loaded<T>) -> Self {
+        Ctx {
+            path: &f.path,
+            text: f.text.as_deref().unwrap_or(""),
+            loc: std::cell::OnceCell::new(),
+            out: Vec::new(),
+        }
+    }
+    fn push(&mut self, d: Diagnostic, path: &DocPath) -> &mut Diagnostic {
+        let loc = self.loc.get_or_init(|| load::Locator::new(self.text));
+        self.out.push(loc.locate(d, path, false));
+        self.out.last_mut().expect("just pushed")
+    }
+    fn error(&mut self, code: Code, path: DocPath, message: String) -> &mut Diagnostic {
+        let d = Diagnostic::error(code, self.path, message).with_path(&path);
+        self.push(d, &path)
+    }
+    fn warning(&mut self, code: Code, path: DocPath, message: String) -> &mut Diagnostic {
+        let d = Diagnostic::warning(code, self.path, message).with_path(&path);
+        self.push(d, &path)
+    }
+    fn hint(d: &mut Diagnostic, hint: impl Into<String>) {
+        d.hint = Some(did_you_mean(&d.message, hint.into()));
+    }
+}
+
+/// A hint listing the defined ids (`defined: a, b`) led by "did you mean `a`?" when the id the
+/// message quotes (its first `…`) is a plausible typo of one of them. The quoted id is read back
+/// from the message so that every unknown-id check gets the suggestion without passing it twice.
+fn did_you_mean(message: &str, hint: String) -> String {
+    let Some(list) = hint.strip_prefix("defined: ") else {
+        return hint;
+    };
+    let given = message.split('`').nth(1).unwrap_or_default();
+    match crate::suggest::closest(given, list.split(", ")) {
+        Some(c) if !given.is_empty() => format!("did you mean `{c}`? {hint}"),
+        _ => hint,
+    }
+}
+
+/// The hint listing the defined ids, or saying none are.
+fn known<'k, K: std::borrow::Borrow<str> + 'k>(keys: impl IntoIterator<Item = &'k K>) -> String {
+    let v: Vec<&str> = keys.into_iter().map(|k| k.borrow()).collect();
+    if v.is_empty() {
+        "none are defined".into()
+    } else {
+        format!("defined: {}", v.join(", "))
+    }
+}
