@@ -5,4 +5,5 @@ pub mod diff;
 pub mod directory;
 pub mod eval;
 pub mod markdown;
+pub mod table;
 pub mod terminal;
