@@ -322,3 +322,66 @@ fn the_comment_previews_the_public_directory_entries_that_change() {
     assert!(md.contains("| acme    | entry changes    | name"), "{md}");
     assert!(md.contains("| beta    | no longer listed |"), "{md}");
 }
+
+#[test]
+fn json_gives_the_base_as_a_commit_with_how_it_was_chosen() {
+    let repo = repo_with(&[("partners/acme.toml", &business("acme", "Acme", "20000.00"))]);
+    let main = repo.git(&["rev-parse", "main"]);
+    let j = json(&repo);
+    assert_eq!(j["base"], main.trim());
+    assert_eq!(j["base_note"], "merge base of HEAD and main");
+    let run = repo.run(&["diff", "main", "--as-of", AS_OF, "--format", "json"]);
+    let j: Value = serde_json::from_str(&run.stdout).expect("diff JSON");
+    assert_eq!(
+        (&j["base"], &j["base_note"]),
+        (&Value::from(main.trim()), &Value::from("main"))
+    );
+}
+
+/// Run the table rendering with `COLUMNS` set.
+fn table_with_columns(repo: &TestRepo, columns: &str, extra: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_partnerctl"))
+        .args(["diff", "--as-of", AS_OF])
+        .args(extra)
+        .current_dir(repo.path())
+        .env("COLUMNS", columns)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("run partnerctl");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+#[test]
+fn tables_fit_the_terminal_width_unless_wide() {
+    let repo = repo_with(&[("partners/acme.toml", &business("acme", "Acme", "20000.00"))]);
+    repo.write("partners/acme.toml", business("acme", "Acme", "19999.99"));
+    let width = |l: &str| l.chars().count();
+    let table_lines = |out: &str| -> Vec<String> {
+        out.lines()
+            .filter(|l| l.starts_with(['│', '╭', '├', '╰']))
+            .map(str::to_owned)
+            .collect()
+    };
+    let narrow = table_with_columns(&repo, "80", &[]);
+    let lines = table_lines(&narrow);
+    assert!(!lines.is_empty(), "{narrow}");
+    assert!(lines.iter().all(|l| width(l) <= 80), "{narrow}");
+    // No wrapped line of a cell starts with a space: every cell is padded by exactly one.
+    let mut cells = lines
+        .iter()
+        .filter(|l| l.starts_with('│'))
+        .flat_map(|l| l.split('│'));
+    assert!(
+        cells.all(|c| c.trim().is_empty() || !c.starts_with("  ")),
+        "{narrow}"
+    );
+    let wide = table_with_columns(&repo, "80", &["--wide"]);
+    let longest = table_lines(&wide)
+        .iter()
+        .map(|l| width(l))
+        .max()
+        .unwrap_or(0);
+    assert!(longest > 80, "--wide keeps cells on one line: {wide}");
+    assert!(wide.contains("revenue-20000 no longer met"), "{wide}");
+}
