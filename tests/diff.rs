@@ -139,7 +139,33 @@ fn revenue_change_moves_a_partner_up_with_entitlements() {
     assert_eq!((resale.from.is_some(), resale.to.is_none()), (true, true));
     assert_eq!(
         r.sentence(),
-        "1 partner changes tier: 1 up, 0 down; 9 entitlement changes."
+        "1 partner changes tier: 1 up, 0 down; 9 entitlement changes; 1 directory entry changes."
+    );
+    // The public entry: Business lists the partner with its logo, Authorized by name only.
+    assert_eq!(r.listing.len(), 1);
+    assert_eq!(
+        (r.listing[0].partner.as_str(), r.listing[0].change),
+        ("acme", "changed")
+    );
+    let public: Vec<(&str, Option<&str>, Option<&str>)> = r.listing[0]
+        .fields
+        .iter()
+        .map(|f| (f.path.as_str(), f.from.as_deref(), f.to.as_deref()))
+        .collect();
+    assert_eq!(
+        public,
+        vec![
+            (
+                "programs[nospamproxy].listing",
+                Some("listed"),
+                Some("listed-with-logo")
+            ),
+            (
+                "programs[nospamproxy].tier_name",
+                Some("Authorized Partner"),
+                Some("Business Partner")
+            ),
+        ]
     );
     let f = &r.files[0];
     assert_eq!(f.path, "partners/acme.toml");
@@ -501,7 +527,7 @@ fn untrusted_text_is_escaped_in_the_comment() {
     let md = render::markdown(&r, 65_000);
     let row = md
         .lines()
-        .find(|l| l.starts_with("| profile.display\\_name"))
+        .find(|l| l.starts_with("| `profile.display_name`"))
         .unwrap();
     assert_eq!(
         row.split('|').nth(3).unwrap().trim(),
@@ -668,10 +694,17 @@ fn cli_diffs_the_working_tree_against_the_merge_base_of_main() {
     // Explicit revisions: main..HEAD ignores the untracked file.
     let (code, out, _) = partnerctl(dir, &["diff", "main", "HEAD", "--as-of", "2026-11-23"]);
     assert_eq!(code, 0);
-    assert!(
-        out.starts_with("main → HEAD (as of 2026-11-23): 1 partner changes tier: 0 up, 1 down;"),
-        "{out}"
+    let main = Command::new("git")
+        .args(["rev-parse", "main"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let main = String::from_utf8(main.stdout).unwrap();
+    let expected = format!(
+        "main ({}) → HEAD (as of 2026-11-23): 1 partner changes tier: 0 up, 1 down;",
+        &main[..12]
     );
+    assert!(out.starts_with(&expected), "{out}");
     let (code, _, err) = partnerctl(dir, &["diff", "nope", "--as-of", "2026-11-23"]);
     assert_eq!(code, 2);
     assert!(err.starts_with("error: unknown revision \"nope\""), "{err}");

@@ -7,6 +7,7 @@ use crate::dataset::Dataset;
 use crate::diff::{self, DiffOptions, Gate};
 use crate::model::scalar::Date;
 use crate::render::diff as render;
+use crate::render::table::Fit;
 use crate::source::{Repo, Side};
 
 /// Show the effect of a change for review: partners added, removed or renamed; tier changes with
@@ -45,6 +46,9 @@ pub struct DiffArgs {
     /// Months ahead to report effects at coming review dates.
     #[arg(long, value_name = "MONTHS", default_value_t = 12)]
     horizon: u32,
+    /// Table only: do not fit tables to the terminal width (`COLUMNS` or the terminal's size).
+    #[arg(long)]
+    wide: bool,
 }
 
 /// Output formats of `diff`.
@@ -58,7 +62,8 @@ pub enum DiffFormat {
     Json,
 }
 
-fn default_base(repo: &Repo) -> Result<String, super::CommandError> {
+/// The default base: its commit id, and how it was chosen.
+fn default_base(repo: &Repo) -> Result<(String, String), super::CommandError> {
     let git = repo.git()?;
     let head = repo.resolve("HEAD")?;
     for branch in ["origin/main", "main", "origin/master", "master"] {
@@ -66,7 +71,11 @@ fn default_base(repo: &Repo) -> Result<String, super::CommandError> {
             let base = git
                 .merge_base(head, id)
                 .map_err(|e| super::user_error(format!("merge base of HEAD and {branch}: {e}")))?;
-            return Ok(base.map_or(id, |b| b.detach()).to_string());
+            let note = match base {
+                Some(_) => format!("merge base of HEAD and {branch}"),
+                None => format!("{branch} (no merge base with HEAD)"),
+            };
+            return Ok((base.map_or(id, |b| b.detach()).to_string(), note));
         }
     }
     Err(super::user_error(
@@ -81,9 +90,13 @@ pub fn run(args: &DiffArgs) -> CmdResult {
     let head_side = args.head.clone().map_or(Side::WorkTree, Side::Rev);
     // The base may predate the data (a first commit); the side under review may not.
     repo.require_data_dirs(&head_side)?;
-    let base_rev = match &args.base {
-        Some(b) => b.clone(),
-        None => default_base(&repo)?,
+    // The base as a commit id; the revision as named (or how it was chosen) is the note.
+    let (base_rev, base_note) = match &args.base {
+        Some(b) => match repo.resolve(b).map(|id| id.to_string()) {
+            Ok(id) if id != *b => (id, Some(b.clone())),
+            _ => (b.clone(), None),
+        },
+        None => default_base(&repo).map(|(id, note)| (id, Some(note)))?,
     };
     // The snapshots and datasets live until the process exits: freeing tens of thousands of
     // files and parsed records one by one would only delay the exit.
@@ -102,13 +115,10 @@ pub fn run(args: &DiffArgs) -> CmdResult {
         show_confidential: args.show_confidential,
         horizon_months: args.horizon,
     };
-    let base_label = args
-        .base
-        .clone()
-        .unwrap_or_else(|| format!("merge base {}", &base_rev[..base_rev.len().min(12)]));
-    let report = diff::diff(&base, &head, &base_label, &head_label, &opts);
+    let mut report = diff::diff(&base, &head, &base_rev, &head_label, &opts);
+    report.base_note = base_note;
     let text = match args.format {
-        DiffFormat::Table => render::terminal(&report),
+        DiffFormat::Table => render::terminal_fit(&report, Fit::from_env(args.wide)),
         DiffFormat::Markdown => render::markdown(&report, args.max_chars),
         DiffFormat::Json => render::json(&report),
     };
@@ -117,10 +127,7 @@ pub fn run(args: &DiffArgs) -> CmdResult {
     if tripped.is_empty() {
         Ok(ExitCode::from(EXIT_OK))
     } else {
-        let names: Vec<String> = tripped
-            .iter()
-            .map(|g| format!("{g:?}").to_lowercase())
-            .collect();
+        let names: Vec<String> = tripped.iter().map(|g| g.name()).collect();
         eprintln!("gate failed: {}", names.join(", "));
         Ok(ExitCode::from(EXIT_FINDINGS))
     }

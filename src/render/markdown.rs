@@ -39,6 +39,26 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Inline code: file paths, field paths, revisions, shown verbatim (GitHub neither mentions nor
+/// links inside code, so no zero-width space is needed). Control characters are made visible;
+/// the fence is longer than any backtick run inside. `in_table`: `|` is escaped as a table cell
+/// needs (GitHub unescapes it inside code there).
+pub fn code_span(s: &str, in_table: bool) -> String {
+    let mut content = super::terminal::escape(s).into_owned();
+    if in_table {
+        content = content.replace('|', "\\|");
+    }
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    // A space on each side keeps a backtick at either end from joining the fence.
+    let pad = if content.starts_with('`') || content.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{content}{pad}{fence}")
+}
+
 /// A fenced code block whose fence is longer than any backtick run inside, so the content
 /// cannot close it.
 pub fn code_block(lang: &str, content: &str) -> String {
@@ -63,6 +83,18 @@ mod tests {
         );
         assert_eq!(escape("-1"), "\\-1");
         assert_eq!(escape("a-b"), "a-b");
+    }
+
+    #[test]
+    fn code_spans_keep_paths_verbatim() {
+        assert_eq!(
+            code_span("programs/nospamproxy@2027-01-01.toml", false),
+            "`programs/nospamproxy@2027-01-01.toml`"
+        );
+        assert_eq!(code_span("a`b", false), "``a`b``");
+        assert_eq!(code_span("`x", false), "`` `x ``");
+        assert_eq!(code_span("a|b\n", true), "`a\\|b\\n`");
+        assert_eq!(code_span("a\nb", false), "`a\\nb`");
     }
 
     #[test]

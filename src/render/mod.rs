@@ -6,4 +6,5 @@ pub mod directory;
 pub mod eval;
 pub mod explain;
 pub mod markdown;
+pub mod table;
 pub mod terminal;
