@@ -78,7 +78,9 @@ pub fn run(args: &HistoryArgs) -> CmdResult {
         let last = walked.commits.last().map(|c| c.info.id.clone());
         filter.since_commit = Some(
             last.and_then(|l| timeline.commits.iter().position(|c| c.id == l))
-                .ok_or_else(|| format!("--since {rev}: {short} is not on the first-parent history"))?,
+                .ok_or_else(|| {
+                    format!("--since {rev}: {short} is not on the first-parent history")
+                })?,
         );
     }
     check_known(&timeline, &filter)?;
@@ -108,7 +110,11 @@ pub fn run(args: &HistoryArgs) -> CmdResult {
 /// A partner named on the command line must have existed at some point.
 fn check_known(t: &history::Timeline, f: &Filter) -> Result<(), String> {
     for p in &f.partners {
-        if !t.identities.iter().any(|i| i.ids.iter().any(|x| &x.id == p)) {
+        if !t
+            .identities
+            .iter()
+            .any(|i| i.ids.iter().any(|x| &x.id == p))
+        {
             return Err(format!("no partner `{p}` in the history"));
         }
     }

@@ -94,7 +94,11 @@ pub fn run(args: &UpcomingArgs) -> CmdResult {
     let valid = |f: &&crate::load::Loaded<crate::model::Partner>| {
         !f.diagnostics.iter().any(|d| d.severity == Severity::Error)
     };
-    let partners = ds.partners.iter().filter(valid).filter_map(|f| f.record.as_ref());
+    let partners = ds
+        .partners
+        .iter()
+        .filter(valid)
+        .filter_map(|f| f.record.as_ref());
     let report = upcoming::report(partners, &catalog, as_of, args.within.after(as_of));
     let text = match args.format {
         UpcomingFormat::Table => render::table(&report),

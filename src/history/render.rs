@@ -68,8 +68,12 @@ pub fn change(e: &Event, full: bool) -> String {
     if full {
         set_change("entitlements", &b.entitlements, &a.entitlements, &mut parts);
     } else {
-        let gained = (a.entitlements.iter()).filter(|x| !b.entitlements.contains(x)).count();
-        let lost = (b.entitlements.iter()).filter(|x| !a.entitlements.contains(x)).count();
+        let gained = (a.entitlements.iter())
+            .filter(|x| !b.entitlements.contains(x))
+            .count();
+        let lost = (b.entitlements.iter())
+            .filter(|x| !a.entitlements.contains(x))
+            .count();
         match (gained, lost) {
             (0, 0) => {}
             (g, 0) => parts.push(format!("{g} entitlement(s) gained")),
@@ -119,7 +123,9 @@ fn rows(r: &Report) -> Vec<[String; 7]> {
         .collect()
 }
 
-const HEADER: [&str; 7] = ["DATE", "KIND", "PARTNER", "PROGRAM", "CHANGE", "CAUSE", "COMMIT"];
+const HEADER: [&str; 7] = [
+    "DATE", "KIND", "PARTNER", "PROGRAM", "CHANGE", "CAUSE", "COMMIT",
+];
 
 fn cut_note(r: &Report) -> Option<String> {
     r.history_cut_at.as_ref().map(|c| {
@@ -135,7 +141,11 @@ fn cut_note(r: &Report) -> Option<String> {
 pub fn table(r: &Report) -> String {
     let rows: Vec<Vec<String>> = rows(r)
         .into_iter()
-        .map(|row| row.iter().map(|c| terminal::escape(c).into_owned()).collect())
+        .map(|row| {
+            row.iter()
+                .map(|c| terminal::escape(c).into_owned())
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
@@ -184,7 +194,15 @@ pub fn json(r: &Report) -> Result<String, serde_json::Error> {
 /// CSV, one row per event.
 pub fn csv(r: &Report) -> Result<String, Box<dyn std::error::Error>> {
     let header = [
-        "date", "kind", "partner", "program", "change", "cause", "commit", "author", "commit_date",
+        "date",
+        "kind",
+        "partner",
+        "program",
+        "change",
+        "cause",
+        "commit",
+        "author",
+        "commit_date",
         "subject",
     ];
     let rows: Vec<Vec<String>> = (r.partners.iter())

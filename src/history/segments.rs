@@ -224,7 +224,12 @@ impl Builder {
                     id: stem(&to),
                     since: step.date,
                 });
-                self.push(ident, step, Some(new[&to]), format!("renamed from {}", stem(&from)));
+                self.push(
+                    ident,
+                    step,
+                    Some(new[&to]),
+                    format!("renamed from {}", stem(&from)),
+                );
                 self.live.insert(to.clone(), ident);
                 touched.insert(ident);
                 added.retain(|a| *a != to);
@@ -299,7 +304,11 @@ fn renames(
             .map(|(k, a)| {
                 let after = lines(new[*a]);
                 let common = before.intersection(&after).count();
-                (common * 2 >= before.len().max(after.len()).max(1), common, k)
+                (
+                    common * 2 >= before.len().max(after.len()).max(1),
+                    common,
+                    k,
+                )
             })
             .filter(|(similar, _, _)| *similar)
             .max_by_key(|(_, common, _)| *common);

@@ -111,10 +111,20 @@ pub fn calendar(
                 );
             }
             add_deadlines(terms, m.contract_start, &mut add);
-            for c in partner.certifications.iter().filter(|c| c.program == m.program) {
-                let months = terms.certifications.get(&c.kind).and_then(|k| k.valid_months);
+            for c in partner
+                .certifications
+                .iter()
+                .filter(|c| c.program == m.program)
+            {
+                let months = terms
+                    .certifications
+                    .get(&c.kind)
+                    .and_then(|k| k.valid_months);
                 if let Some(months) = months {
-                    add(c.date.add_months(months as i32), "a certification expires".into());
+                    add(
+                        c.date.add_months(months as i32),
+                        "a certification expires".into(),
+                    );
                 }
             }
             if follows_facts(terms) {
@@ -167,7 +177,7 @@ fn add_fact_dates(partner: &Partner, program: &str, add: &mut impl FnMut(Date, S
     let money = (partner.revenue.iter())
         .chain(&partner.managed_volume)
         .filter(|e| e.program.as_str() == program)
-        .filter_map(|e| e.span().map(|(s, e)| (s, e)));
+        .filter_map(|e| e.span());
     let trainings = (partner.trainings.iter())
         .filter(|t| t.program.as_str() == program)
         .map(|t| (t.date, t.date));
@@ -176,7 +186,10 @@ fn add_fact_dates(partner: &Partner, program: &str, add: &mut impl FnMut(Date, S
         .map(|p| (p.completed, p.completed));
     for (s, e) in money.chain(trainings).chain(projects) {
         add(s, "a recorded fact starts to count".into());
-        add(e.add_months(12).add_days(1), "a recorded fact leaves the window".into());
+        add(
+            e.add_months(12).add_days(1),
+            "a recorded fact leaves the window".into(),
+        );
     }
 }
 
@@ -196,9 +209,15 @@ pub fn events_of(t: &Timeline, ident: &Identity, until: Date) -> Vec<(Event, usi
             .unwrap_or_default()
     };
     for (k, seg) in ident.segments.iter().enumerate() {
-        let end = ident.segments.get(k + 1).map_or(until, |n| n.start.add_days(-1));
+        let end = ident
+            .segments
+            .get(k + 1)
+            .map_or(until, |n| n.start.add_days(-1));
         let commit = &t.commits[seg.commit];
-        let partner = seg.blob.and_then(|b| t.partners.get(&b)).and_then(Option::as_ref);
+        let partner = seg
+            .blob
+            .and_then(|b| t.partners.get(&b))
+            .and_then(Option::as_ref);
         let catalog = t.program_sets[seg.programs].catalog();
         let mut at = |d: Date, prev: &Standings| -> Arc<Standings> {
             match (seg.blob, partner) {

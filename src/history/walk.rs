@@ -56,8 +56,13 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
     let mut cut = None;
     let mut next = Some(tip);
     while let Some(id) = next {
-        let commit = git.find_commit(id).map_err(|e| err("reading a commit", e))?;
-        let tree = commit.tree_id().map_err(|e| err("reading a commit", e))?.detach();
+        let commit = git
+            .find_commit(id)
+            .map_err(|e| err("reading a commit", e))?;
+        let tree = commit
+            .tree_id()
+            .map_err(|e| err("reading a commit", e))?
+            .detach();
         let parent = commit.parent_ids().next().map(|p| p.detach());
         next = match parent {
             Some(p) if git.has_object(p) => Some(p),
@@ -80,7 +85,9 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
         if !changed_partners && !changed_programs {
             continue;
         }
-        let commit = git.find_commit(id).map_err(|e| err("reading a commit", e))?;
+        let commit = git
+            .find_commit(id)
+            .map_err(|e| err("reading a commit", e))?;
         commits.push(DataCommit {
             info: info(&commit)?,
             id,
@@ -97,7 +104,10 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
 }
 
 fn info(commit: &gix::Commit<'_>) -> Result<CommitInfo, SourceError> {
-    let seconds = commit.time().map_err(|e| err("reading a commit", e))?.seconds;
+    let seconds = commit
+        .time()
+        .map_err(|e| err("reading a commit", e))?
+        .seconds;
     let date = chrono::DateTime::from_timestamp(seconds, 0)
         .map(|t| Date(t.date_naive()))
         .ok_or_else(|| SourceError(format!("commit {} has an impossible date", commit.id)))?;

@@ -78,9 +78,8 @@ pub fn report<'a>(
         .collect();
     items.extend(terms_items(catalog, as_of, until));
     items.sort_by(|a, b| {
-        (a.date, &a.partner, &a.program, a.kind, &a.what).cmp(&(
-            b.date, &b.partner, &b.program, b.kind, &b.what,
-        ))
+        (a.date, &a.partner, &a.program, a.kind, &a.what)
+            .cmp(&(b.date, &b.partner, &b.program, b.kind, &b.what))
     });
     Report {
         as_of,
@@ -179,17 +178,44 @@ fn partner_items(
             let Some(after) = eval(p, catalog, program, *d, Detail::Outcome) else {
                 continue;
             };
-            let changed = standing_change(&before, &after, label).is_some();
-            let full = changed.then(|| eval(p, catalog, program, *d, Detail::Full)).flatten();
-            if let Some((kind, what, prevent)) =
-                full.and_then(|full| standing_change(&before, &full, label))
+            // Compared with the day before: an expiry in between is an item of its own.
+            let changed = standing_change(&before, &after, label).is_some()
+                && eval(
+                    p,
+                    catalog,
+                    program,
+                    d.add_days(-1).max(as_of),
+                    Detail::Outcome,
+                )
+                .is_some_and(|eve| standing_change(&eve, &after, label).is_some());
+            let full = changed
+                .then(|| eval(p, catalog, program, *d, Detail::Full))
+                .flatten();
+            let eve = changed
+                .then(|| {
+                    eval(
+                        p,
+                        catalog,
+                        program,
+                        d.add_days(-1).max(as_of),
+                        Detail::Outcome,
+                    )
+                })
+                .flatten();
+            if let Some((kind, what, prevent)) = full
+                .zip(eve)
+                .and_then(|(full, eve)| standing_change(&eve, &full, label))
             {
                 out.push(item(*d, kind, what, prevent));
             }
             before = after;
         }
-        expiries(p, m, terms, as_of, until, &mut |d, k, w, pr| out.push(item(d, k, w, pr)));
-        deadlines(p, m, terms, as_of, until, &mut |d, k, w, pr| out.push(item(d, k, w, pr)));
+        expiries(p, m, terms, as_of, until, &mut |d, k, w, pr| {
+            out.push(item(d, k, w, pr))
+        });
+        deadlines(p, m, terms, as_of, until, &mut |d, k, w, pr| {
+            out.push(item(d, k, w, pr))
+        });
     }
     out
 }
@@ -206,15 +232,25 @@ fn standing_change(
             .and_then(|t| ev.tiers.iter().position(|q| &q.id == t))
     };
     let name = |ev: &Evaluation| ev.tier_name().unwrap_or("no tier").to_owned();
-    let lost_types: Vec<&String> = before.types.iter().filter(|t| !after.types.contains(t)).collect();
-    let lost_statuses: Vec<&String> =
-        (before.statuses.iter()).filter(|t| !after.statuses.contains(t)).collect();
+    let lost_types: Vec<&String> = before
+        .types
+        .iter()
+        .filter(|t| !after.types.contains(t))
+        .collect();
+    let lost_statuses: Vec<&String> = (before.statuses.iter())
+        .filter(|t| !after.statuses.contains(t))
+        .collect();
     let (rb, ra) = (rank(before), rank(after));
     if ra < rb {
         let why = why_not(before, after);
         return Some((
             Kind::Downgrade,
-            format!("{label}: tier {} → {} ({})", name(before), name(after), why.0),
+            format!(
+                "{label}: tier {} → {} ({})",
+                name(before),
+                name(after),
+                why.0
+            ),
             why.1,
         ));
     }
@@ -249,7 +285,10 @@ fn why_not(before: &Evaluation, after: &Evaluation) -> (String, String) {
         .and_then(|q| q.requirements.iter().find_map(first_unmet))
         .or_else(|| after.membership_requirements.iter().find_map(first_unmet));
     let Some(r) = unmet else {
-        return ("a tier override or grace period ends".into(), "a new approval".into());
+        return (
+            "a tier override or grace period ends".into(),
+            "a new approval".into(),
+        );
     };
     let window = after.review.window;
     let period = if window.start.year() == window.end.year() {
@@ -263,7 +302,11 @@ fn why_not(before: &Evaluation, after: &Evaluation) -> (String, String) {
         Quantity::Points(p) => p.is_zero(),
         _ => false,
     };
-    let what = if r.description.is_empty() { &r.id } else { &r.description };
+    let what = if r.description.is_empty() {
+        &r.id
+    } else {
+        &r.description
+    };
     if zero {
         (
             format!("nothing recorded for {period} yet: {what}"),
@@ -326,7 +369,12 @@ fn expiries(
         }
     }
     if let Some(e) = m.contract_end.filter(|e| within(*e)) {
-        out(e, Kind::Expiry, "the contract ends".into(), "extend the contract".into());
+        out(
+            e,
+            Kind::Expiry,
+            "the contract ends".into(),
+            "extend the contract".into(),
+        );
     }
     if let Some(e) = m.ended.filter(|e| within(*e)) {
         out(e, Kind::Expiry, "the membership ends".into(), "—".into());

@@ -31,12 +31,24 @@ fn cells(i: &Item) -> [String; 6] {
     ]
 }
 
-const HEADER: [&str; 6] = ["DATE", "KIND", "PARTNER", "PROGRAM", "WHAT HAPPENS", "PREVENTED BY"];
+const HEADER: [&str; 6] = [
+    "DATE",
+    "KIND",
+    "PARTNER",
+    "PROGRAM",
+    "WHAT HAPPENS",
+    "PREVENTED BY",
+];
 
 /// A plain-text table; control characters from the data are shown escaped.
 pub fn table(r: &Report) -> String {
     let rows: Vec<Vec<String>> = (r.items.iter())
-        .map(|i| cells(i).iter().map(|c| terminal::escape(c).into_owned()).collect())
+        .map(|i| {
+            cells(i)
+                .iter()
+                .map(|c| terminal::escape(c).into_owned())
+                .collect()
+        })
         .collect();
     let mut widths: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
