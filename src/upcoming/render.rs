@@ -81,7 +81,7 @@ pub fn markdown(r: &Report) -> String {
         out.push_str("Nothing needs attention.\n");
         return out;
     }
-    let _ = writeln!(out, "{} item(s).\n", r.items.len());
+    let _ = writeln!(out, "{} item(s).", r.items.len());
     let mut date = None;
     for i in &r.items {
         if date != Some(i.date) {
