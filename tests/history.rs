@@ -551,3 +551,36 @@ fn upcoming_lists_an_expiring_approval_and_scheduled_terms() {
         ]
     );
 }
+
+#[test]
+fn init_writes_the_weekly_upcoming_workflow_pinned_like_the_review() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let commit = "1".repeat(40);
+    let sha = "a".repeat(64);
+    let out = run_in(
+        tmp.path(),
+        &[
+            "init",
+            "new",
+            "--partnerctl-repository",
+            "acme/partnerctl",
+            "--partnerctl-version",
+            "v1.2.3",
+            "--partnerctl-commit",
+            &commit,
+            "--sha256",
+            &sha,
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let wf = std::fs::read_to_string(tmp.path().join("new/.github/workflows/upcoming.yml"))
+        .expect("upcoming.yml written");
+    assert!(
+        wf.contains(&format!(
+            "uses: acme/partnerctl/.github/workflows/upcoming.yml@{commit} # v1.2.3\n"
+        )),
+        "{wf}"
+    );
+    assert!(wf.contains(&format!("partnerctl-sha256: {sha}\n")), "{wf}");
+    assert!(wf.contains("      issues: write\n"), "{wf}");
+}

@@ -63,13 +63,13 @@ pub fn run(args: &HistoryArgs) -> CmdResult {
         (None, None) => (Date::today(), "HEAD".to_owned()),
     };
     let tip = repo.resolve(&tip_rev)?;
-    let timeline = history::build(git, tip)?;
     let mut filter = Filter {
         partners: args.partners.clone(),
         programs: args.program.clone(),
         since: date(&args.since),
         since_commit: None,
     };
+    let timeline = history::build(git, tip, |ids| filter.wants_partner(ids))?;
     if let (Some(rev), None) = (&args.since, filter.since) {
         let id = repo.resolve(rev)?;
         let short = id.to_hex().to_string();

@@ -93,7 +93,8 @@ pub struct Filter {
 }
 
 impl Filter {
-    fn wants_partner(&self, ids: &[IdSince]) -> bool {
+    /// Whether a partner with these ids is wanted.
+    pub fn wants_partner(&self, ids: &[IdSince]) -> bool {
         self.partners.is_empty() || ids.iter().any(|i| self.partners.contains(&i.id))
     }
     fn wants_event(&self, e: &Event, commit_index: usize) -> bool {

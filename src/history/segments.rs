@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
-use super::walk::{self, CommitInfo, Listing, Walked};
+use super::walk::{self, Change, CommitInfo, Listing, Walked};
 use super::IdSince;
 use crate::dataset::Catalog;
 use crate::diagnostic::Severity;
@@ -77,8 +77,13 @@ fn stem(name: &str) -> String {
     name.strip_suffix(".toml").unwrap_or(name).to_owned()
 }
 
-/// Walk the history from `tip` and cut it into segments.
-pub fn build(git: &gix::Repository, tip: gix::ObjectId) -> Result<Timeline, SourceError> {
+/// Walk the history from `tip` and cut it into segments; the partner files of the identities
+/// that `wanted` accepts (by their ids) are parsed.
+pub fn build(
+    git: &gix::Repository,
+    tip: gix::ObjectId,
+    wanted: impl Fn(&[IdSince]) -> bool,
+) -> Result<Timeline, SourceError> {
     let Walked { commits, cut } = walk::walk(git, tip)?;
     let mut b = Builder::default();
     let mut program_blobs: HashMap<gix::ObjectId, Option<Program>> = HashMap::new();
@@ -102,6 +107,7 @@ pub fn build(git: &gix::Repository, tip: gix::ObjectId) -> Result<Timeline, Sour
     let blobs: Vec<gix::ObjectId> = b
         .identities
         .iter()
+        .filter(|i| wanted(&i.ids))
         .flat_map(|i| i.segments.iter().filter_map(|s| s.blob))
         .collect::<BTreeSet<_>>()
         .into_iter()
@@ -195,31 +201,39 @@ impl Builder {
         });
     }
 
-    fn apply(&mut self, git: &gix::Repository, step: &Step, partners: Option<&Listing>) {
+    fn apply(&mut self, git: &gix::Repository, step: &Step, partners: Option<&Vec<Change>>) {
         let mut touched: BTreeSet<usize> = BTreeSet::new();
-        if let Some(new) = partners {
-            let removed: Vec<String> = (self.current.keys())
-                .filter(|n| !new.contains_key(*n))
-                .cloned()
+        if let Some(changes) = partners {
+            let old = self.current.clone_subset(changes);
+            for c in changes {
+                match c.new {
+                    Some(id) => drop(self.current.insert(c.name.clone(), id)),
+                    None => drop(self.current.remove(&c.name)),
+                }
+            }
+            let removed: Vec<String> = (changes.iter())
+                .filter(|c| c.new.is_none())
+                .map(|c| c.name.clone())
                 .collect();
-            let mut added: Vec<String> = (new.keys())
-                .filter(|n| !self.current.contains_key(*n))
-                .cloned()
+            let mut added: Vec<String> = (changes.iter())
+                .filter(|c| c.old.is_none())
+                .map(|c| c.name.clone())
                 .collect();
             let also = if step.programs_changed {
                 " and program terms"
             } else {
                 ""
             };
-            for (name, id) in new {
-                if self.current.get(name).is_some_and(|old| old != id) {
-                    let ident = self.live[name];
-                    self.push(ident, step, Some(*id), format!("partner file{also}"));
+            for c in changes.iter().filter(|c| c.old.is_some()) {
+                if let (Some(id), Some(&ident)) = (c.new, self.live.get(&c.name)) {
+                    self.push(ident, step, Some(id), format!("partner file{also}"));
                     touched.insert(ident);
                 }
             }
-            for (from, to) in renames(git, &self.current, new, &removed, &added) {
+            let new = &self.current;
+            for (from, to) in renames(git, &old, new, &removed, &added) {
                 let ident = self.live.remove(&from).expect("a live file");
+                let blob = self.current[&to];
                 self.identities[ident].ids.push(IdSince {
                     id: stem(&to),
                     since: step.date,
@@ -227,7 +241,7 @@ impl Builder {
                 self.push(
                     ident,
                     step,
-                    Some(new[&to]),
+                    Some(blob),
                     format!("renamed from {}", stem(&from)),
                 );
                 self.live.insert(to.clone(), ident);
@@ -253,11 +267,11 @@ impl Builder {
                     });
                     self.identities.len() - 1
                 });
-                self.push(ident, step, Some(new[&name]), "partner file added".into());
+                let blob = self.current[&name];
+                self.push(ident, step, Some(blob), "partner file added".into());
                 self.live.insert(name, ident);
                 touched.insert(ident);
             }
-            self.current = new.clone();
         }
         if step.programs_changed {
             let rest: Vec<(usize, gix::ObjectId)> = (self.live.iter())
@@ -268,6 +282,19 @@ impl Builder {
                 self.push(ident, step, Some(blob), "program terms".into());
             }
         }
+    }
+}
+
+/// The listing's entries for the removed files of `changes` (their old blobs).
+trait CloneSubset {
+    fn clone_subset(&self, changes: &[Change]) -> Listing;
+}
+
+impl CloneSubset for Listing {
+    fn clone_subset(&self, changes: &[Change]) -> Listing {
+        (changes.iter())
+            .filter_map(|c| Some((c.name.clone(), c.old?)))
+            .collect()
     }
 }
 

@@ -25,14 +25,25 @@ pub struct CommitInfo {
 /// Blob ids of the `.toml` files of one data directory, by file name.
 pub type Listing = BTreeMap<String, gix::ObjectId>;
 
-/// One commit that changed the data, with the listings of the directories it changed.
+/// A file of `partners/` that a commit added (`old` none), removed (`new` none) or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// File name.
+    pub name: String,
+    /// Blob before.
+    pub old: Option<gix::ObjectId>,
+    /// Blob after.
+    pub new: Option<gix::ObjectId>,
+}
+
+/// One commit that changed the data, with what it changed.
 pub struct DataCommit {
     /// Who, when, what.
     pub info: CommitInfo,
     /// The full id.
     pub id: gix::ObjectId,
-    /// `partners/` after the commit, when it changed.
-    pub partners: Option<Listing>,
+    /// The changed files of `partners/`, when that tree changed.
+    pub partners: Option<Vec<Change>>,
     /// `programs/` after the commit, when it changed.
     pub programs: Option<Listing>,
 }
@@ -92,7 +103,7 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
             info: info(&commit)?,
             id,
             partners: changed_partners
-                .then(|| listing(git, partners))
+                .then(|| tree_diff(git, last_partners.filter(|_| i > 0), partners))
                 .transpose()?,
             programs: changed_programs
                 .then(|| listing(git, programs))
@@ -157,6 +168,64 @@ fn listing(git: &gix::Repository, tree: Option<gix::ObjectId>) -> Result<Listing
             Some((name.to_owned(), e.oid.to_owned()))
         })
         .collect())
+}
+
+/// The `.toml` blob entries of a tree, in git's (byte-wise) name order.
+fn entries(
+    git: &gix::Repository,
+    tree: Option<gix::ObjectId>,
+) -> Result<Vec<(Vec<u8>, gix::ObjectId)>, SourceError> {
+    let Some(tree) = tree else {
+        return Ok(Vec::new());
+    };
+    let tree = git.find_tree(tree).map_err(|e| err("reading a tree", e))?;
+    let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
+    let mut v: Vec<(Vec<u8>, gix::ObjectId)> = (decoded.entries.iter())
+        .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".toml"))
+        .map(|e| (e.filename.to_vec(), e.oid.to_owned()))
+        .collect();
+    // Files sort by their bytes: the tree's order, but only if nothing with a trailing-slash
+    // sort key (a directory) is mixed in, which the filter above removed.
+    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    Ok(v)
+}
+
+/// The files that differ between two versions of a tree: one merge walk over both listings.
+fn tree_diff(
+    git: &gix::Repository,
+    old: Option<gix::ObjectId>,
+    new: Option<gix::ObjectId>,
+) -> Result<Vec<Change>, SourceError> {
+    use std::cmp::Ordering;
+    let (a, b) = (entries(git, old)?, entries(git, new)?);
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    let name = |n: &[u8]| String::from_utf8(n.to_vec()).ok();
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        let (n, o, w) = match order {
+            Ordering::Less => (&a[i].0, Some(a[i].1), None),
+            Ordering::Greater => (&b[j].0, None, Some(b[j].1)),
+            Ordering::Equal => (&a[i].0, Some(a[i].1), Some(b[j].1)),
+        };
+        i += usize::from(order != Ordering::Greater);
+        j += usize::from(order != Ordering::Less);
+        if o != w {
+            // A file name that is not UTF-8 cannot be a partner id: not data.
+            if let Some(n) = name(n) {
+                out.push(Change {
+                    name: n,
+                    old: o,
+                    new: w,
+                });
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The bytes of a blob, unless it is larger than [`crate::source::MAX_FILE_BYTES`].
