@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use crate::model::scalar::Date;
 pub use segments::{build, Identity, Segment, Timeline};
-pub use standing::{events_of, Standing, State};
+pub use standing::{calendar, events_of, Standing, State};
 pub use walk::CommitInfo;
 
 /// Whether an event comes from a commit or from the calendar.

@@ -174,25 +174,18 @@ fn partner_items(
         let Some(mut before) = eval(p, catalog, program, as_of, Detail::Outcome) else {
             continue;
         };
+        let mut since = as_of;
         for (d, label) in dates.get(program).into_iter().flatten() {
             let Some(after) = eval(p, catalog, program, *d, Detail::Outcome) else {
                 continue;
             };
-            // Compared with the day before: an expiry in between is an item of its own.
-            let changed = standing_change(&before, &after, label).is_some()
-                && eval(
-                    p,
-                    catalog,
-                    program,
-                    d.add_days(-1).max(as_of),
-                    Detail::Outcome,
-                )
-                .is_some_and(|eve| standing_change(&eve, &after, label).is_some());
-            let full = changed
-                .then(|| eval(p, catalog, program, *d, Detail::Full))
-                .flatten();
-            let eve = changed
-                .then(|| {
+            if standing_change(&before, &after, label).is_some() {
+                // Compared with the day before: a change from an expiry in between is an item of
+                // its own, not this date's.
+                let eve = if crate::history::calendar(p, catalog, since, d.add_days(-1)).is_empty()
+                {
+                    Some(before)
+                } else {
                     eval(
                         p,
                         catalog,
@@ -200,15 +193,17 @@ fn partner_items(
                         d.add_days(-1).max(as_of),
                         Detail::Outcome,
                     )
-                })
-                .flatten();
-            if let Some((kind, what, prevent)) = full
-                .zip(eve)
-                .and_then(|(full, eve)| standing_change(&eve, &full, label))
-            {
-                out.push(item(*d, kind, what, prevent));
+                };
+                let full = eval(p, catalog, program, *d, Detail::Full);
+                if let Some((kind, what, prevent)) = eve
+                    .zip(full)
+                    .and_then(|(eve, full)| standing_change(&eve, &full, label))
+                {
+                    out.push(item(*d, kind, what, prevent));
+                }
             }
             before = after;
+            since = *d;
         }
         expiries(p, m, terms, as_of, until, &mut |d, k, w, pr| {
             out.push(item(d, k, w, pr))
