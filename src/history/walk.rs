@@ -88,9 +88,10 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
     chain.reverse();
     let mut commits = Vec::new();
     let (mut last_partners, mut last_programs) = (None, None);
+    // The partners tree of the previous data commit, kept inflated: each tree is read once.
+    let mut last_tree: Option<gix::Tree<'_>> = None;
     for (i, (id, tree)) in chain.into_iter().enumerate() {
-        let partners = subtree(git, tree, "partners")?;
-        let programs = subtree(git, tree, "programs")?;
+        let (partners, programs) = subtrees(git, tree)?;
         let changed_partners = i == 0 || partners != last_partners;
         let changed_programs = i == 0 || programs != last_programs;
         if !changed_partners && !changed_programs {
@@ -99,12 +100,19 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
         let commit = git
             .find_commit(id)
             .map_err(|e| err("reading a commit", e))?;
+        let mut changes = None;
+        if changed_partners {
+            let tree = partners
+                .map(|t| git.find_tree(t))
+                .transpose()
+                .map_err(|e| err("reading a tree", e))?;
+            changes = Some(tree_diff(last_tree.as_ref(), tree.as_ref())?);
+            last_tree = tree;
+        }
         commits.push(DataCommit {
             info: info(&commit)?,
             id,
-            partners: changed_partners
-                .then(|| tree_diff(git, last_partners.filter(|_| i > 0), partners))
-                .transpose()?,
+            partners: changes,
             programs: changed_programs
                 .then(|| listing(git, programs))
                 .transpose()?,
@@ -137,19 +145,18 @@ fn info(commit: &gix::Commit<'_>) -> Result<CommitInfo, SourceError> {
     })
 }
 
-/// The id of the tree `name` directly under `tree`, if it is a tree.
-fn subtree(
-    git: &gix::Repository,
-    tree: gix::ObjectId,
-    name: &str,
-) -> Result<Option<gix::ObjectId>, SourceError> {
+/// The ids of the trees `partners` and `programs` directly under `tree`.
+type Subtrees = (Option<gix::ObjectId>, Option<gix::ObjectId>);
+
+fn subtrees(git: &gix::Repository, tree: gix::ObjectId) -> Result<Subtrees, SourceError> {
     let tree = git.find_tree(tree).map_err(|e| err("reading a tree", e))?;
     let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
-    Ok(decoded
-        .entries
-        .iter()
-        .find(|e| e.filename == name.as_bytes() && e.mode.is_tree())
-        .map(|e| e.oid.to_owned()))
+    let find = |name: &str| {
+        (decoded.entries.iter())
+            .find(|e| e.filename == name.as_bytes() && e.mode.is_tree())
+            .map(|e| e.oid.to_owned())
+    };
+    Ok((find("partners"), find("programs")))
 }
 
 /// The `.toml` blobs directly in `tree` (symlinks, submodules and subdirectories are not data).
@@ -170,59 +177,50 @@ fn listing(git: &gix::Repository, tree: Option<gix::ObjectId>) -> Result<Listing
         .collect())
 }
 
-/// The `.toml` blob entries of a tree, in git's (byte-wise) name order.
-fn entries(
-    git: &gix::Repository,
-    tree: Option<gix::ObjectId>,
-) -> Result<Vec<(Vec<u8>, gix::ObjectId)>, SourceError> {
+/// The `.toml` blob entries of a tree. Git sorts a directory as its name plus `/`; among the
+/// files left once directories are dropped, that is plain byte order.
+fn entries<'t>(
+    tree: Option<&'t gix::Tree<'_>>,
+) -> Result<Vec<(&'t [u8], gix::ObjectId)>, SourceError> {
     let Some(tree) = tree else {
         return Ok(Vec::new());
     };
-    let tree = git.find_tree(tree).map_err(|e| err("reading a tree", e))?;
     let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
-    let mut v: Vec<(Vec<u8>, gix::ObjectId)> = (decoded.entries.iter())
+    Ok((decoded.entries.into_iter())
         .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".toml"))
-        .map(|e| (e.filename.to_vec(), e.oid.to_owned()))
-        .collect();
-    // Files sort by their bytes: the tree's order, but only if nothing with a trailing-slash
-    // sort key (a directory) is mixed in, which the filter above removed.
-    v.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    Ok(v)
+        .map(|e| (AsRef::<[u8]>::as_ref(e.filename), e.oid.to_owned()))
+        .collect())
 }
 
 /// The files that differ between two versions of a tree: one merge walk over both listings.
 fn tree_diff(
-    git: &gix::Repository,
-    old: Option<gix::ObjectId>,
-    new: Option<gix::ObjectId>,
+    old: Option<&gix::Tree<'_>>,
+    new: Option<&gix::Tree<'_>>,
 ) -> Result<Vec<Change>, SourceError> {
     use std::cmp::Ordering;
-    let (a, b) = (entries(git, old)?, entries(git, new)?);
+    let (a, b) = (entries(old)?, entries(new)?);
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
-    let name = |n: &[u8]| String::from_utf8(n.to_vec()).ok();
     while i < a.len() || j < b.len() {
         let order = match (a.get(i), b.get(j)) {
-            (Some(x), Some(y)) => x.0.cmp(&y.0),
+            (Some(x), Some(y)) => x.0.cmp(y.0),
             (Some(_), None) => Ordering::Less,
             _ => Ordering::Greater,
         };
         let (n, o, w) = match order {
-            Ordering::Less => (&a[i].0, Some(a[i].1), None),
-            Ordering::Greater => (&b[j].0, None, Some(b[j].1)),
-            Ordering::Equal => (&a[i].0, Some(a[i].1), Some(b[j].1)),
+            Ordering::Less => (a[i].0, Some(a[i].1), None),
+            Ordering::Greater => (b[j].0, None, Some(b[j].1)),
+            Ordering::Equal => (a[i].0, Some(a[i].1), Some(b[j].1)),
         };
         i += usize::from(order != Ordering::Greater);
         j += usize::from(order != Ordering::Less);
-        if o != w {
-            // A file name that is not UTF-8 cannot be a partner id: not data.
-            if let Some(n) = name(n) {
-                out.push(Change {
-                    name: n,
-                    old: o,
-                    new: w,
-                });
-            }
+        // A file name that is not UTF-8 cannot be a partner id: not data.
+        if let (true, Ok(n)) = (o != w, std::str::from_utf8(n)) {
+            out.push(Change {
+                name: n.to_owned(),
+                old: o,
+                new: w,
+            });
         }
     }
     Ok(out)
