@@ -2,6 +2,7 @@
 """Generate a synthetic partner-data repository for benchmarking `partnerctl check`.
 
     python3 benches/gen_repo.py --out /tmp/pctl-10k --partners 10000 [--seed 42] [--invalid-every 100] [--pack]
+    python3 benches/gen_repo.py --out /tmp/pctl-hist --partners 10000 --invalid-every 0 --history 1000
 
 Creates OUT as a git repository holding `programs/nospamproxy.toml` (copied from this repository)
 and N realistic partner files `partners/partner-NNNNNN.toml` of about 1.4 KB each: legal name and
@@ -13,6 +14,12 @@ rotating through seven kinds (unknown key, negative amount, unknown product line
 training kind, bad date, wrong type, id/file-name mismatch). Everything is deterministic for a
 given seed (commit ids included). All files are committed (gc.auto=0, so objects stay loose unless `--pack` runs
 `git gc` afterwards), so `partnerctl check --rev HEAD` reads the same data as the working tree.
+
+With `--history M`, the first commit is dated 2024-01-02 and M more commits follow, one a day,
+each a realistic edit (deterministic for the seed): revenue recorded for a partner (45 %), a
+certification renewed (20 %), the Business revenue threshold of NoSpamProxy changed (5 %), a
+partner added (10 %), removed (10 %) or renamed with its id (10 %). Every 100th commit records
+revenue for partner-000042, the partner whose history `benches/history.sh` times.
 
 Prints one JSON line to stdout: {"partners": N, "invalid": K, "errors": K, "bytes": ..., ...}.
 The expected `check` result is: exit status 1 and exactly K errors, 0 warnings.
@@ -119,6 +126,78 @@ def partner(i, rng, invalid):
     return f"{pid}.toml", "".join(out).rstrip("\n") + "\n"
 
 
+def history(out, rng, n_partners, commits):
+    """Append `commits` dated commits of edits; return counts per kind of edit."""
+    import datetime
+    live = [f"partner-{i:06d}" for i in range(1, n_partners + 1)]
+    counts = {"revenue": 0, "certification": 0, "threshold": 0, "added": 0, "removed": 0,
+              "renamed": 0}
+    day = datetime.date(2024, 1, 2)
+    next_id = n_partners + 1
+    prog = os.path.join(out, "programs", "nospamproxy.toml")
+    for c in range(1, commits + 1):
+        day += datetime.timedelta(days=1)
+        r = rng.random()
+        paths = []
+        if c % 100 == 0 and "partner-000042" in live:
+            kind, pid = "revenue", "partner-000042"
+        elif r < 0.45:
+            kind, pid = "revenue", rng.choice(live)
+        elif r < 0.65:
+            kind, pid = "certification", rng.choice(live)
+        elif r < 0.70:
+            kind, pid = "threshold", None
+        elif r < 0.80:
+            kind, pid = "added", f"partner-{next_id:06d}"
+            next_id += 1
+        elif r < 0.90:
+            kind, pid = "removed", rng.choice([p for p in rng.sample(live, 3) if p != "partner-000042"] or live[:1])
+        else:
+            kind, pid = "renamed", rng.choice([p for p in rng.sample(live, 3) if p != "partner-000042"] or live[:1])
+        path = os.path.join(out, "partners", f"{pid}.toml") if pid else None
+        if kind == "revenue":
+            with open(path, "a") as f:
+                f.write(f'\n[[revenue]]\nprogram = "nospamproxy"\nproduct_line = "server-new-licences"\n'
+                        f'date = {day.isoformat()}\ncurrency = "EUR"\namount = "{amount(rng, 500, 9000)}"\n')
+            paths = [path]
+        elif kind == "certification":
+            with open(path, "a") as f:
+                f.write(f'\n[[certifications]]\nprogram = "nospamproxy"\nperson = "{rng.choice(FIRST)} {rng.choice(LAST)}"\n'
+                        f'kind = "admin-training"\ndate = {day.isoformat()}\n')
+            paths = [path]
+        elif kind == "threshold":
+            text = open(prog).read()
+            a, b = 'at_least = { EUR = "20000.00" }', 'at_least = { EUR = "21000.00" }'
+            text = text.replace(a, b) if a in text else text.replace(b, a)
+            open(prog, "w").write(text)
+            paths = [prog]
+        elif kind == "added":
+            name, text = partner(next_id - 1, rng, None)
+            open(path, "w").write(text)
+            live.append(pid)
+            paths = [path]
+        elif kind == "removed":
+            git(out, "rm", "-q", path)
+            live.remove(pid)
+        else:
+            new = pid.replace("partner-", "partner-r")
+            new_path = os.path.join(out, "partners", f"{new}.toml")
+            git(out, "mv", path, new_path)
+            text = open(new_path).read().replace(f'id = "{pid}"', f'id = "{new}"', 1)
+            open(new_path, "w").write(text)
+            live[live.index(pid)] = new
+            paths = [new_path]
+        counts[kind] += 1
+        if paths:
+            git(out, "add", *paths)
+        stamp = f"{day.isoformat()}T12:00:00Z"
+        env = dict(os.environ, GIT_AUTHOR_DATE=stamp, GIT_COMMITTER_DATE=stamp)
+        subprocess.run(["git", "-C", out, "-c", "gc.auto=0", "commit", "-q", "-m",
+                        f"{kind} {pid or 'nospamproxy'}"], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+    return counts
+
+
 def git(out, *args):
     subprocess.run(["git", "-C", out, "-c", "gc.auto=0", *args], check=True,
                    stdout=subprocess.DEVNULL)
@@ -131,6 +210,8 @@ def main():
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--invalid-every", type=int, default=100)
     ap.add_argument("--pack", action="store_true", help="run `git gc` after committing")
+    ap.add_argument("--history", type=int, default=0, metavar="M",
+                    help="add M daily commits of realistic edits after the first")
     ap.add_argument("--force", action="store_true", help="replace OUT if it exists")
     a = ap.parse_args()
     if os.path.exists(a.out):
@@ -159,16 +240,18 @@ def main():
                  ("commit.gpgsign", "false")]:
         git(a.out, "config", k, v)
     git(a.out, "add", "-A")
-    env = dict(os.environ, GIT_AUTHOR_DATE="2026-01-01T00:00:00Z",
-               GIT_COMMITTER_DATE="2026-01-01T00:00:00Z")
+    first = "2024-01-02T00:00:00Z" if a.history else "2026-01-01T00:00:00Z"
+    env = dict(os.environ, GIT_AUTHOR_DATE=first, GIT_COMMITTER_DATE=first)
     subprocess.run(["git", "-C", a.out, "-c", "gc.auto=0", "commit", "-q", "-m",
                     f"{a.partners} synthetic partners (seed {a.seed})"], check=True, env=env)
+    edits = history(a.out, rng, a.partners, a.history) if a.history else None
     if a.pack:
         git(a.out, "gc", "-q", "--prune=now")
     n_invalid = sum(planted.values())
     print(json.dumps({"partners": a.partners, "invalid": n_invalid, "errors": n_invalid,
                       "planted": planted, "bytes": total,
-                      "mean_bytes": round(total / max(a.partners, 1)), "packed": a.pack}))
+                      "mean_bytes": round(total / max(a.partners, 1)), "packed": a.pack,
+                      "history": edits}))
 
 
 if __name__ == "__main__":

@@ -33,11 +33,13 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     Export(commands::import::ExportArgs),
     Fmt(commands::fmt::FmtArgs),
+    History(commands::history::HistoryArgs),
     Import(commands::import::ImportArgs),
     Init(commands::init::InitArgs),
     Man(commands::completions::ManArgs),
     New(commands::new::NewArgs),
     Schema(commands::schema::SchemaArgs),
+    Upcoming(commands::upcoming::UpcomingArgs),
 }
 
 /// Parse the arguments, run the command and map failures to exit status 2.
@@ -55,11 +57,13 @@ pub fn main() -> ExitCode {
         Command::Eval(a) => commands::eval::run(a),
         Command::Export(a) => commands::import::export(a),
         Command::Fmt(a) => commands::fmt::run(a),
+        Command::History(a) => commands::history::run(a),
         Command::Import(a) => commands::import::run(a),
         Command::Init(a) => commands::init::run(a),
         Command::Man(a) => commands::completions::man(a),
         Command::New(a) => commands::new::run(a),
         Command::Schema(a) => commands::schema::run(a),
+        Command::Upcoming(a) => commands::upcoming::run(a),
     };
     match result {
         Ok(code) => code,

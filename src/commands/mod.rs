@@ -7,10 +7,12 @@ pub mod directory;
 pub mod error;
 pub mod eval;
 pub mod fmt;
+pub mod history;
 pub mod import;
 pub mod init;
 pub mod new;
 pub mod schema;
+pub mod upcoming;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

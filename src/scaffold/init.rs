@@ -14,6 +14,7 @@ const TAPLO: &str = include_str!("init/taplo.toml");
 const GITATTRIBUTES: &str = include_str!("init/gitattributes");
 const EDITORCONFIG: &str = include_str!("init/editorconfig");
 const REVIEW: &str = include_str!("init/review.yml");
+const UPCOMING: &str = include_str!("init/upcoming.yml");
 // The comment poster must live in the repository that receives comments; it is this project's
 // own, copied verbatim so that both stay one file.
 const COMMENT: &str = include_str!("../../.github/workflows/partnerctl-comment.yml");
@@ -103,20 +104,24 @@ pub fn files(from: Option<&str>, pin: &Pin) -> Result<Vec<(PathBuf, String)>, St
         }
     };
     let repository = pin.repository.as_deref().unwrap_or(REPOSITORY_TODO);
-    let review = REVIEW
-        .replace("PARTNERCTL_REPOSITORY", repository)
-        .replace(
-            "PARTNERCTL_VERSION",
-            pin.version.as_deref().unwrap_or(VERSION_TODO),
-        )
-        .replace(
-            "PARTNERCTL_COMMIT",
-            pin.commit.as_deref().unwrap_or(COMMIT_TODO),
-        )
-        .replace(
-            "PARTNERCTL_SHA256",
-            pin.sha256.as_deref().unwrap_or(SHA256_TODO),
-        );
+    let pinned = |template: &str| {
+        template
+            .replace("PARTNERCTL_REPOSITORY", repository)
+            .replace(
+                "PARTNERCTL_VERSION",
+                pin.version.as_deref().unwrap_or(VERSION_TODO),
+            )
+            .replace(
+                "PARTNERCTL_COMMIT",
+                pin.commit.as_deref().unwrap_or(COMMIT_TODO),
+            )
+            .replace(
+                "PARTNERCTL_SHA256",
+                pin.sha256.as_deref().unwrap_or(SHA256_TODO),
+            )
+    };
+    let upcoming = pinned(UPCOMING);
+    let review = pinned(REVIEW);
     let readme = README.replace(
         "PARTNERCTL_URL",
         &format!("https://github.com/{repository}"),
@@ -138,6 +143,7 @@ pub fn files(from: Option<&str>, pin: &Pin) -> Result<Vec<(PathBuf, String)>, St
         (".editorconfig".into(), EDITORCONFIG.to_string()),
         ("README.md".into(), readme),
         (".github/workflows/pr-review.yml".into(), review),
+        (".github/workflows/upcoming.yml".into(), upcoming),
         (
             ".github/workflows/partnerctl-comment.yml".into(),
             COMMENT.to_string(),

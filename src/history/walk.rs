@@ -1,0 +1,236 @@
+//! Reading the history from git objects: the first-parent chain of commits, and for each commit
+//! that touched `partners/` or `programs/` the entries of those two trees (names and blob ids,
+//! never the blobs of unchanged files).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::scalar::Date;
+use crate::source::SourceError;
+
+/// The commit behind a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommitInfo {
+    /// Abbreviated commit id (12 hex digits).
+    pub id: String,
+    /// Author name.
+    pub author: String,
+    /// Committer date (UTC): the day the change took effect on the branch.
+    pub date: Date,
+    /// First line of the message.
+    pub subject: String,
+}
+
+/// Blob ids of the `.toml` files of one data directory, by file name.
+pub type Listing = BTreeMap<String, gix::ObjectId>;
+
+/// A file of `partners/` that a commit added (`old` none), removed (`new` none) or changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    /// File name.
+    pub name: String,
+    /// Blob before.
+    pub old: Option<gix::ObjectId>,
+    /// Blob after.
+    pub new: Option<gix::ObjectId>,
+}
+
+/// One commit that changed the data, with what it changed.
+pub struct DataCommit {
+    /// Who, when, what.
+    pub info: CommitInfo,
+    /// The full id.
+    pub id: gix::ObjectId,
+    /// The changed files of `partners/`, when that tree changed.
+    pub partners: Option<Vec<Change>>,
+    /// `programs/` after the commit, when it changed.
+    pub programs: Option<Listing>,
+}
+
+/// The data commits of a branch, oldest first, and where the history is cut in a shallow clone.
+pub struct Walked {
+    /// Commits that changed `partners/` or `programs/` (the first commit always counts).
+    pub commits: Vec<DataCommit>,
+    /// The oldest commit reached, when its parent is missing (a shallow clone).
+    pub cut: Option<CommitInfo>,
+}
+
+fn err(what: &str, e: impl std::fmt::Display) -> SourceError {
+    SourceError(format!("{what}: {e}"))
+}
+
+/// Walk the first-parent chain from `tip` back to the root (or to where a shallow clone ends).
+/// Only the subtree ids of each commit are compared; listings are read for changed ones.
+pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceError> {
+    let mut chain = Vec::new();
+    let mut cut = None;
+    let mut next = Some(tip);
+    while let Some(id) = next {
+        let commit = git
+            .find_commit(id)
+            .map_err(|e| err("reading a commit", e))?;
+        let tree = commit
+            .tree_id()
+            .map_err(|e| err("reading a commit", e))?
+            .detach();
+        let parent = commit.parent_ids().next().map(|p| p.detach());
+        next = match parent {
+            Some(p) if git.has_object(p) => Some(p),
+            Some(_) => {
+                cut = Some(info(&commit)?);
+                None
+            }
+            None => None,
+        };
+        chain.push((id, tree));
+    }
+    chain.reverse();
+    let mut commits = Vec::new();
+    let (mut last_partners, mut last_programs) = (None, None);
+    // The partners tree of the previous data commit, kept inflated: each tree is read once.
+    let mut last_tree: Option<gix::Tree<'_>> = None;
+    for (i, (id, tree)) in chain.into_iter().enumerate() {
+        let (partners, programs) = subtrees(git, tree)?;
+        let changed_partners = i == 0 || partners != last_partners;
+        let changed_programs = i == 0 || programs != last_programs;
+        if !changed_partners && !changed_programs {
+            continue;
+        }
+        let commit = git
+            .find_commit(id)
+            .map_err(|e| err("reading a commit", e))?;
+        let mut changes = None;
+        if changed_partners {
+            let tree = partners
+                .map(|t| git.find_tree(t))
+                .transpose()
+                .map_err(|e| err("reading a tree", e))?;
+            changes = Some(tree_diff(last_tree.as_ref(), tree.as_ref())?);
+            last_tree = tree;
+        }
+        commits.push(DataCommit {
+            info: info(&commit)?,
+            id,
+            partners: changes,
+            programs: changed_programs
+                .then(|| listing(git, programs))
+                .transpose()?,
+        });
+        (last_partners, last_programs) = (partners, programs);
+    }
+    Ok(Walked { commits, cut })
+}
+
+fn info(commit: &gix::Commit<'_>) -> Result<CommitInfo, SourceError> {
+    let seconds = commit
+        .time()
+        .map_err(|e| err("reading a commit", e))?
+        .seconds;
+    let date = chrono::DateTime::from_timestamp(seconds, 0)
+        .map(|t| Date(t.date_naive()))
+        .ok_or_else(|| SourceError(format!("commit {} has an impossible date", commit.id)))?;
+    let author = commit
+        .author()
+        .map(|a| a.name.to_string())
+        .unwrap_or_default();
+    let message = commit.message_raw_sloppy().to_string();
+    let subject = message.lines().next().unwrap_or_default().trim().to_owned();
+    let hex = commit.id.to_hex().to_string();
+    Ok(CommitInfo {
+        id: hex[..12.min(hex.len())].to_owned(),
+        author,
+        date,
+        subject,
+    })
+}
+
+/// The ids of the trees `partners` and `programs` directly under `tree`.
+type Subtrees = (Option<gix::ObjectId>, Option<gix::ObjectId>);
+
+fn subtrees(git: &gix::Repository, tree: gix::ObjectId) -> Result<Subtrees, SourceError> {
+    let tree = git.find_tree(tree).map_err(|e| err("reading a tree", e))?;
+    let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
+    let find = |name: &str| {
+        (decoded.entries.iter())
+            .find(|e| e.filename == name.as_bytes() && e.mode.is_tree())
+            .map(|e| e.oid.to_owned())
+    };
+    Ok((find("partners"), find("programs")))
+}
+
+/// The `.toml` blobs directly in `tree` (symlinks, submodules and subdirectories are not data).
+fn listing(git: &gix::Repository, tree: Option<gix::ObjectId>) -> Result<Listing, SourceError> {
+    let Some(tree) = tree else {
+        return Ok(Listing::new());
+    };
+    let tree = git.find_tree(tree).map_err(|e| err("reading a tree", e))?;
+    let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".toml"))
+        .filter_map(|e| {
+            let name = std::str::from_utf8(e.filename).ok()?;
+            Some((name.to_owned(), e.oid.to_owned()))
+        })
+        .collect())
+}
+
+/// The `.toml` blob entries of a tree. Git sorts a directory as its name plus `/`; among the
+/// files left once directories are dropped, that is plain byte order.
+fn entries<'t>(
+    tree: Option<&'t gix::Tree<'_>>,
+) -> Result<Vec<(&'t [u8], gix::ObjectId)>, SourceError> {
+    let Some(tree) = tree else {
+        return Ok(Vec::new());
+    };
+    let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
+    Ok((decoded.entries.into_iter())
+        .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".toml"))
+        .map(|e| (AsRef::<[u8]>::as_ref(e.filename), e.oid.to_owned()))
+        .collect())
+}
+
+/// The files that differ between two versions of a tree: one merge walk over both listings.
+fn tree_diff(
+    old: Option<&gix::Tree<'_>>,
+    new: Option<&gix::Tree<'_>>,
+) -> Result<Vec<Change>, SourceError> {
+    use std::cmp::Ordering;
+    let (a, b) = (entries(old)?, entries(new)?);
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < a.len() || j < b.len() {
+        let order = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.cmp(y.0),
+            (Some(_), None) => Ordering::Less,
+            _ => Ordering::Greater,
+        };
+        let (n, o, w) = match order {
+            Ordering::Less => (a[i].0, Some(a[i].1), None),
+            Ordering::Greater => (b[j].0, None, Some(b[j].1)),
+            Ordering::Equal => (a[i].0, Some(a[i].1), Some(b[j].1)),
+        };
+        i += usize::from(order != Ordering::Greater);
+        j += usize::from(order != Ordering::Less);
+        // A file name that is not UTF-8 cannot be a partner id: not data.
+        if let (true, Ok(n)) = (o != w, std::str::from_utf8(n)) {
+            out.push(Change {
+                name: n.to_owned(),
+                old: o,
+                new: w,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The bytes of a blob, unless it is larger than [`crate::source::MAX_FILE_BYTES`].
+pub fn read_blob(git: &gix::Repository, id: gix::ObjectId) -> Option<Vec<u8>> {
+    let header = git.find_header(id).ok()?;
+    if header.size() > crate::source::MAX_FILE_BYTES {
+        return None;
+    }
+    git.find_blob(id).ok().map(|mut b| b.take_data())
+}
