@@ -415,6 +415,10 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         }
     }
     check_requirement_shape(&mut c, p);
+    // Badge colours (issue #16): the published badge falls back to the defaults, `check` says why.
+    for (path, message) in crate::site::badge::contrast_problems(p) {
+        c.warning("badge-contrast", path, message);
+    }
 
     // Holders: levels, types, statuses, membership.
     let check_requires = |c: &mut Ctx, list: &[Id], at: DocPath| {
