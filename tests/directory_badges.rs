@@ -324,3 +324,46 @@ fn every_shipped_colour_pair_has_enough_contrast() {
     }
     assert_eq!(pairs.len(), 6 + 6 + 3);
 }
+
+#[test]
+fn program_text_in_a_badge_is_escaped_and_every_badge_is_well_formed_svg() {
+    let (_d, out) = site(
+        |repo| {
+            let path = repo.join("programs/cloudhost.toml");
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            text.push_str("\n[badge]\nlabel = \"</text><script>alert(1)</script>&\"\n");
+            std::fs::write(path, text).unwrap();
+        },
+        &[],
+    );
+    let svg = read(&out, "badges/cloudhost/acme.svg");
+    assert!(!svg.contains("<script"), "{svg}");
+    assert!(svg.contains(">&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;</text>"));
+    for program in ["nospamproxy", "cloudhost"] {
+        for e in std::fs::read_dir(out.join("badges").join(program)).unwrap() {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let doc = roxmltree::Document::parse(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let root = doc.root_element();
+            assert_eq!(root.tag_name().name(), "svg");
+            assert_eq!(root.attribute("height"), Some("20"));
+            let title = root
+                .children()
+                .find(|n| n.has_tag_name("title"))
+                .and_then(|t| t.text())
+                .unwrap();
+            assert_eq!(root.attribute("aria-label"), Some(title));
+            // Only drawing: no script, link, image or foreign content.
+            for n in doc.descendants().filter(|n| n.is_element()) {
+                assert!(
+                    ["svg", "title", "clipPath", "rect", "g", "text"]
+                        .contains(&n.tag_name().name()),
+                    "{} in {}",
+                    n.tag_name().name(),
+                    path.display()
+                );
+            }
+        }
+    }
+}
