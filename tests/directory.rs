@@ -243,12 +243,14 @@ fn canary(repo: &Path) -> (usize, usize) {
             ]
         );
         for m in p["programs"].as_array().unwrap() {
-            // The track (its id and public name) is published for programs with tracks.
+            // The track (its id and public name) is published for programs with tracks, the
+            // statuses a program marks public when held.
             let mut k = keys(m);
-            k.retain(|k| k != "track");
+            k.retain(|k| k != "track" && k != "statuses");
             assert_eq!(
                 k,
                 [
+                    "badge",
                     "listing",
                     "program",
                     "program_name",
@@ -374,7 +376,7 @@ fn injection_renders_inert() {
         r#"<a href="https:&#x2f;&#x2f;x.example&#x2f;&quot;&gt;&lt;script&gt;alert(2)&lt;&#x2f;script&gt;" rel="noopener external">"#
     ));
     assert!(
-        !page.contains("<img"),
+        !page.contains("<img class=\"logo"),
         "no logo: the path left the repository"
     );
     // The feed carries the same text as data; JSON parsing gives it back unchanged.
@@ -821,11 +823,18 @@ fn pages_are_accessible_and_self_contained() {
     // A chart per program, with a text alternative.
     // NoSpamProxy's tiers go by their cloud-only names too; the chart counts both tracks (`/` is
     // escaped in HTML).
-    assert!(index.contains("<desc id=\"chart-1-desc\">Premium Partner &#x2f; Premium Cloud Partner: 1, Business Partner &#x2f; Business Cloud Partner: 1, Authorized Partner &#x2f; Authorized Cloud Partner: 1</desc>"));
-    assert!(index.contains("<desc id=\"chart-0-desc\">Gold: 1, Silver: 0</desc>"));
-    // Dormant qualifies for nothing: not listed anywhere.
-    assert!(!files.contains_key("partners/dormant.html"));
+    // ACME's approval as Managed Service Partner, a status NoSpamProxy marks public, is counted too.
+    assert!(index.contains("<desc id=\"chart-1-desc\">Premium Partner &#x2f; Premium Cloud Partner: 1, Business Partner &#x2f; Business Cloud Partner: 1, Authorized Partner &#x2f; Authorized Cloud Partner: 1, Managed Service Partner: 1</desc>"));
+    // CloudHost: ACME's three customers make it Gold and qualify both partner types.
+    assert!(index.contains(
+        "<desc id=\"chart-0-desc\">Gold: 1, Silver: 0, Hosting Partner: 1, Reseller: 1</desc>"
+    ));
+    // Dormant qualifies for nothing: not listed anywhere; its badge URL has a page that says so,
+    // without its name.
     assert!(!index.contains("Dormant"));
+    let dormant = text(&files, "partners/dormant.html");
+    assert!(dormant.contains("<h1>No current partnership</h1>"));
+    assert!(!dormant.contains("Dormant"));
 }
 
 /// The stylesheet and its hash change with every design tweak; the snapshot is about content.

@@ -51,6 +51,7 @@ pub const PROGRAM: &[&str] = &[
     "measures",
     "requirements",
     "entitlements",
+    "badge",
 ];
 
 /// Fields of each partner section (table or array of tables), in declaration order.

@@ -89,6 +89,32 @@ pub struct Program {
     /// Entitlement definitions; their values are granted by levels, types, statuses and membership.
     #[serde(default)]
     pub entitlements: BTreeMap<Id, EntitlementDef>,
+    /// The partner badge the directory publishes (`badges/<program>/<partner>.svg`): its label
+    /// and colours. Absent: the program name and the default colours.
+    pub badge: Option<BadgeStyle>,
+}
+
+/// Label and colours of a program's partner badge, light and dark variant. A colour pair whose
+/// contrast is below 4.5:1 (WCAG AA) is warned about by `check` and replaced by the default pair
+/// in the published badge.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BadgeStyle {
+    /// Short program label on the badge's left part, e.g. "NoSpamProxy"; default the program name.
+    #[schemars(length(min = 1, max = 40))]
+    pub label: Option<String>,
+    /// A colour as `#rrggbb` (six hex digits): background of the standing part, light variant.
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub background: Option<String>,
+    /// A colour as `#rrggbb` (six hex digits): text of the standing part, light variant.
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub foreground: Option<String>,
+    /// A colour as `#rrggbb` (six hex digits): background of the standing part, dark variant.
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub dark_background: Option<String>,
+    /// A colour as `#rrggbb` (six hex digits): text of the standing part, dark variant.
+    #[schemars(regex(pattern = r"^#[0-9a-fA-F]{6}$"))]
+    pub dark_foreground: Option<String>,
 }
 
 /// How often the program reviews partners, which sets the review date and the "review" window.
@@ -272,6 +298,9 @@ pub struct Status {
     pub grants: Grants,
     /// Holders also get the benefits of the highest of these tiers whose `by` requirements they meet.
     pub benefits_of: Option<BenefitsOf>,
+    /// Shown in the public directory (on the partner's card, page and badge) when held.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// "Depending on revenue, the same benefits as Business or Premium partners."

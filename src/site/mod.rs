@@ -1,6 +1,7 @@
 //! The public partner directory as a library: build the site from a repository side (pages,
 //! feed, rebuilt logos) and write it safely. `partnerctl directory` is a thin wrapper.
 
+pub mod badge;
 pub mod logo;
 pub mod raster;
 pub mod svg;
@@ -12,7 +13,9 @@ use crate::dataset::Dataset;
 use crate::diagnostic::Severity;
 use crate::evaluate::{self, Evaluation};
 use crate::model::scalar::Date;
-use crate::render::directory::{self as render, Directory, PublicPartner, PublicProgram, SiteFile};
+use crate::render::directory::{
+    self as render, Directory, NeutralBadge, PublicPartner, PublicProgram, SiteFile,
+};
 use crate::source::{Repo, Side};
 use logo::{LogoArgs, LogoReader};
 
@@ -52,13 +55,15 @@ pub struct Build {
 }
 
 /// Build the site from `side` of `repo`: evaluate as of `as_of`, show `build_date`, take
-/// logos under `policy`.
+/// logos under `policy`; embed snippets point at `base_url` (see [`base_url`]; empty: paths
+/// relative to the site root).
 pub fn build(
     repo: &Repo,
     side: &Side,
     as_of: Date,
     build_date: Date,
     policy: &LogoArgs,
+    base_url: &str,
 ) -> Result<Build, SiteError> {
     let snap = repo.snapshot_unhashed(side)?;
     let ds = Dataset::from_snapshot_as_of(&snap, as_of);
@@ -110,7 +115,9 @@ pub fn build(
         .filter_map(|id| catalog.terms(id, as_of))
         .map(PublicProgram::new)
         .collect();
-    let directory = Directory::new(as_of, build_date, programs, partners);
+    let neutral = neutral_badges(&valid, &by_partner, &partners);
+    let directory =
+        Directory::new(as_of, build_date, programs, partners).with_badges(neutral, base_url);
     let mut files = render::render(&directory)?;
     files.extend(
         logos
@@ -131,6 +138,51 @@ pub fn build(
         warnings: logos.warnings,
         skipped,
         program_errors,
+    })
+}
+
+/// Every membership of a valid partner file that no program lists: its badge URL serves the
+/// neutral image, never a stale tier.
+fn neutral_badges(
+    valid: &[(&str, &crate::model::Partner)],
+    by_partner: &BTreeMap<&str, Vec<&Evaluation>>,
+    listed: &[PublicPartner],
+) -> Vec<NeutralBadge> {
+    let listed: BTreeMap<&str, &PublicPartner> =
+        listed.iter().map(|p| (p.id.as_str(), p)).collect();
+    valid
+        .iter()
+        .filter_map(|(_, p)| Some((p.id.as_str(), by_partner.get(p.id.as_str())?)))
+        .flat_map(|(id, evs)| evs.iter().map(move |ev| (id, ev.program.as_str())))
+        .filter(|(id, program)| {
+            !listed
+                .get(id)
+                .is_some_and(|p| p.programs.iter().any(|m| m.program == *program))
+        })
+        .map(|(id, program)| NeutralBadge {
+            partner: id.to_owned(),
+            program: program.to_owned(),
+        })
+        .collect()
+}
+
+/// The site's public address for embed snippets, normalised to end in `/`: `http(s)://` and
+/// only characters that need no escaping in an HTML attribute or a Markdown link.
+pub fn base_url(url: &str) -> Result<String, String> {
+    let ok = render::safe_url(url).is_some()
+        && url
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._~:/%".contains(c));
+    if !ok {
+        return Err(format!(
+            "--base-url {url:?}: expected an http(s) address of letters, digits and -._~:/% only, \
+             e.g. https://partners.example.org/"
+        ));
+    }
+    Ok(if url.ends_with('/') {
+        url.to_owned()
+    } else {
+        format!("{url}/")
     })
 }
 

@@ -17,11 +17,19 @@ pub(super) fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic>
     check_measures(&mut c, p);
     check_requirements(&mut c, p);
     check_requirement_shape(&mut c, p);
+    check_badge_colours(&mut c, p);
     check_levels(&mut c, p);
     check_unreachable_tiers(&mut c, p);
     check_holders(&mut c, p);
     check_entitlements(&mut c, p);
     c.out
+}
+
+/// Badge colours (issue #16): the published badge falls back to the defaults, `check` says why.
+fn check_badge_colours(c: &mut Ctx, p: &Program) {
+    for (path, message) in crate::site::badge::contrast_problems(p) {
+        c.warning(Code::BadgeContrast, path, message);
+    }
 }
 
 /// The file name matches the id; there is a currency; no id is defined twice in a list.

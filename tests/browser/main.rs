@@ -34,19 +34,36 @@ const STEPS: &str = r#"[
   {"name": "cleared", "set": {}}
 ]"#;
 
-/// (step, expected count, expected visible partner ids).
-const EXPECTED: &[(&str, usize, &[&str])] = &[
-    ("initial", 3, &["acme", "bolt", "cirrus"]),
-    ("program", 3, &["acme", "bolt", "cirrus"]),
-    ("program+tier", 1, &["cirrus"]),
-    ("country", 1, &["acme"]),
-    ("search", 2, &["acme", "bolt"]),
-    ("search+language", 1, &["bolt"]),
-    ("type", 1, &["acme"]),
-    ("region", 1, &["bolt"]),
-    ("service", 1, &["cirrus"]),
-    ("nothing", 0, &[]),
-    ("cleared", 3, &["acme", "bolt", "cirrus"]),
+/// (step, expected count, expected visible partner ids, expected query string). The query string
+/// keeps the filters (in form order, then the search) so the view can be shared and bookmarked.
+type Expected = (&'static str, usize, &'static [&'static str], &'static str);
+const EXPECTED: &[Expected] = &[
+    ("initial", 3, &["acme", "bolt", "cirrus"], ""),
+    (
+        "program",
+        3,
+        &["acme", "bolt", "cirrus"],
+        "?program=nospamproxy",
+    ),
+    (
+        "program+tier",
+        1,
+        &["cirrus"],
+        "?program=nospamproxy&tier=nospamproxy%2Fbusiness",
+    ),
+    ("country", 1, &["acme"], "?country=DE"),
+    ("search", 2, &["acme", "bolt"], "?q=cloud"),
+    (
+        "search+language",
+        1,
+        &["bolt"],
+        "?language=fr&q=CLOUD++e-mail",
+    ),
+    ("type", 1, &["acme"], "?type=cloudhost%2Fhosting-partner"),
+    ("region", 1, &["bolt"], "?region=%C3%8Ele-de-France"),
+    ("service", 1, &["cirrus"], "?service=consulting&q=wien"),
+    ("nothing", 0, &[], "?q=no+such+partner"),
+    ("cleared", 3, &["acme", "bolt", "cirrus"], ""),
 ];
 
 fn driver_script() -> String {
@@ -72,6 +89,7 @@ fn driver_script() -> String {
       name: step.name,
       count: document.getElementById("count").textContent,
       visible: visible,
+      search: window.location.search,
       emptyShown: document.getElementById("empty").offsetParent !== null
     }});
   }});
@@ -95,6 +113,14 @@ fn chromium() -> Option<PathBuf> {
 
 /// Run headless Chromium on `page` and return the serialized DOM.
 fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
+    let url = format!("file://{}", page.display());
+    run_chromium(browser, &url, profile, &["--dump-dom".into()])
+}
+
+/// Run headless Chromium on `url` with `mode` (`--dump-dom`, `--screenshot=…`) and return what it
+/// printed.
+fn run_chromium(browser: &Path, url: &str, profile: &Path, mode: &[String]) -> String {
+    let dumps = mode.iter().any(|m| m == "--dump-dom");
     let mut child = Command::new(browser)
         .args([
             "--headless",
@@ -109,8 +135,8 @@ fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
             "--virtual-time-budget=5000",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
+        .args(mode)
+        .arg(url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -145,7 +171,7 @@ fn dump_dom(browser: &Path, page: &Path, profile: &Path) -> String {
     }
     let dom = reader.join().unwrap();
     assert!(
-        !dom.is_empty(),
+        !dumps || !dom.is_empty(),
         "chromium printed no DOM:\n{}",
         err_reader.join().unwrap()
     );
@@ -218,7 +244,7 @@ fn filters_and_search_in_headless_chromium() {
     );
     let steps = result["steps"].as_array().unwrap();
     assert_eq!(steps.len(), EXPECTED.len());
-    for (got, (name, count, visible)) in steps.iter().zip(EXPECTED) {
+    for (got, (name, count, visible, query)) in steps.iter().zip(EXPECTED) {
         assert_eq!(got["name"], *name);
         assert_eq!(
             got["count"].as_str().unwrap(),
@@ -233,6 +259,7 @@ fn filters_and_search_in_headless_chromium() {
             .collect();
         assert_eq!(ids, *visible, "visible partners after step {name}");
         assert_eq!(got["emptyShown"], *count == 0, "empty message after {name}");
+        assert_eq!(got["search"], *query, "query string after {name}");
     }
     eprintln!("browser test passed in {}", browser.display());
 }
@@ -280,5 +307,130 @@ fn published_logos_run_no_script_when_opened_directly() {
             logo.display()
         );
         assert!(!ran(&dom), "script ran in {}:\n{dom}", logo.display());
+    }
+}
+
+/// The fixture's index with `driver` appended after the site's own script; the site's CSP stays in
+/// force, extended only by the driver's hash, so the real script must pass it.
+fn page_with_driver(out: &Path, driver: &str, name: &str) -> PathBuf {
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let marker = "script-src &#x27;sha256-";
+    assert!(
+        index.contains(marker),
+        "index.html has no script hash in its CSP"
+    );
+    let with_csp = index.replacen(
+        marker,
+        &format!("script-src &#x27;{}&#x27; &#x27;sha256-", csp_hash(driver)),
+        1,
+    );
+    let page = out.join(name);
+    let test_page = with_csp.replacen("</body>", &format!("<script>{driver}</script>\n</body>"), 1);
+    std::fs::write(&page, test_page).unwrap();
+    page
+}
+
+/// What a visitor opening a shared link sees: the filters of the query string applied on load.
+#[test]
+#[ignore = "needs chromium; .ci/run runs it with --include-ignored"]
+fn a_shared_filtered_link_opens_filtered() {
+    let browser = require_chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    fixture::write_fixture(&repo);
+    let out = dir.path().join("site");
+    let (code, stderr) = fixture::build_site(&repo, &out, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let driver = r##"(function () {
+  var visible = [];
+  var items = document.querySelectorAll("#partners > li");
+  for (var j = 0; j < items.length; j++) {
+    if (items[j].offsetParent !== null) visible.push(items[j].getAttribute("data-id"));
+  }
+  var pre = document.createElement("pre");
+  pre.id = "browser-test-result";
+  pre.textContent = JSON.stringify({
+    count: document.getElementById("count").textContent,
+    country: document.getElementById("f-country").value,
+    q: document.getElementById("q").value,
+    visible: visible
+  });
+  document.body.appendChild(pre);
+})();"##;
+    let page = page_with_driver(&out, driver, "index.shared-link-test.html");
+    // Austria, and a search for "wien" (Cirrus is in Vienna): one partner.
+    let url = format!("file://{}?country=AT&q=wien", page.display());
+    let dom = run_chromium(
+        &browser,
+        &url,
+        &dir.path().join("profile"),
+        &["--dump-dom".into()],
+    );
+    let start = dom
+        .find("<pre id=\"browser-test-result\">")
+        .unwrap_or_else(|| panic!("the driver did not run:\n{dom}"));
+    let rest = &dom[start..];
+    let json = &rest[rest.find('>').unwrap() + 1..rest.find("</pre>").unwrap()];
+    let got: serde_json::Value = serde_json::from_str(&unescape(json)).unwrap();
+    assert_eq!(got["country"], "AT");
+    assert_eq!(got["q"], "wien");
+    assert_eq!(got["count"], "1");
+    assert_eq!(got["visible"], serde_json::json!(["cirrus"]));
+}
+
+/// Screenshots of the bundled data's directory for the README: index and a partner page with
+/// badges, desktop and mobile. Written to `PARTNERCTL_SCREENSHOTS` (the README's are made with
+/// `PARTNERCTL_SCREENSHOTS=docs/screenshots`), else into a temporary directory; either way each
+/// must be a PNG of the requested width.
+#[test]
+#[ignore = "needs chromium; .ci/run runs it with --include-ignored"]
+fn screenshots_of_index_and_a_partner_page_with_badges() {
+    let browser = require_chromium();
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = dir.path().join("site");
+    let o = Command::new(fixture::partnerctl())
+        .args(["directory", "--repo"])
+        .arg(root)
+        .arg("--out")
+        .arg(&out)
+        .args([
+            "--as-of",
+            "2026-11-23",
+            "--base-url",
+            "https://partners.example.org/",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page = "partners/mailschutz-muenster.html";
+    let partner = std::fs::read_to_string(out.join(page)).unwrap();
+    assert!(partner.contains("<h2 id=\"badges-heading\">Partner badges</h2>"));
+    let target = std::env::var_os("PARTNERCTL_SCREENSHOTS")
+        .map(|d| root.join(d))
+        .unwrap_or_else(|| dir.path().join("shots"));
+    std::fs::create_dir_all(&target).unwrap();
+    for (name, file, (w, h)) in [
+        ("index-desktop", "index.html", (1200, 1000)),
+        ("index-mobile", "index.html", (390, 844)),
+        ("partner-desktop", page, (1200, 1000)),
+        ("partner-mobile", page, (390, 844)),
+    ] {
+        let png = target.join(format!("{name}.png"));
+        let url = format!("file://{}", out.join(file).display());
+        run_chromium(
+            &browser,
+            &url,
+            &dir.path().join("profile"),
+            &[
+                "--hide-scrollbars".into(),
+                format!("--window-size={w},{h}"),
+                format!("--screenshot={}", png.display()),
+            ],
+        );
+        let decoder =
+            png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&png).unwrap()));
+        let info = decoder.read_info().unwrap().info().clone();
+        assert_eq!((info.width, info.height), (w, h), "{name}");
     }
 }

@@ -11,6 +11,8 @@
 //!
 //! Deterministic: the same inputs give byte-identical output; nothing reads the clock.
 
+pub mod names;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -25,6 +27,7 @@ use crate::evaluate::Evaluation;
 use crate::model::partner::PublicProfile;
 use crate::model::program::{EntitlementKind, GrantValue, Program};
 use crate::model::scalar::Date;
+use crate::site::badge::{self, BadgeText, Pair, Variant};
 
 /// Version of the `partners.json` document shape.
 pub const FEED_VERSION: u32 = 1;
@@ -40,6 +43,7 @@ const STYLE: &str = include_str!("templates/style.css");
 const INDEX_STYLE: &str = include_str!("templates/index.css");
 const PARTNER_STYLE: &str = include_str!("templates/partner.css");
 const SCRIPT: &str = include_str!("templates/filter.js");
+const UNLISTED: &str = include_str!("templates/unlisted.html");
 
 /// How a program lists a partner publicly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -84,6 +88,18 @@ pub struct PublicProgram {
     pub vendor: String,
     /// Tiers, lowest first.
     pub tiers: Vec<PublicName>,
+    /// Partner types, in the order of the terms.
+    #[serde(skip)]
+    pub types: Vec<PublicName>,
+    /// Statuses the program marks public, in the order of the terms.
+    #[serde(skip)]
+    pub public_statuses: Vec<PublicName>,
+    /// The program label on its badges.
+    #[serde(skip)]
+    pub badge_label: String,
+    /// Colours of the standing part of its badges, light and dark.
+    #[serde(skip)]
+    pub badge_colours: [Pair; 2],
 }
 
 impl PublicProgram {
@@ -102,6 +118,25 @@ impl PublicProgram {
                     name: p.tier_names_all(t.id.as_str()),
                 })
                 .collect(),
+            types: p
+                .partner_types
+                .iter()
+                .map(|t| PublicName {
+                    id: t.id.to_string(),
+                    name: t.name.clone(),
+                })
+                .collect(),
+            public_statuses: p
+                .statuses
+                .iter()
+                .filter(|s| s.public)
+                .map(|s| PublicName {
+                    id: s.id.to_string(),
+                    name: s.name.clone(),
+                })
+                .collect(),
+            badge_label: badge::label(p).to_owned(),
+            badge_colours: Variant::ALL.map(|v| badge::standing_colours(p, v)),
         }
     }
 }
@@ -124,8 +159,56 @@ pub struct PublicMembership {
     pub tier_rank: Option<usize>,
     /// Partner types held, sorted by name.
     pub types: Vec<PublicName>,
+    /// Statuses held that the program marks public, sorted by name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<PublicName>,
     /// How the program lists the partner.
     pub listing: Listing,
+    /// The partner's badge for the program, relative to the site root; the dark variant is the
+    /// same path ending in `-dark.svg`.
+    pub badge: String,
+}
+
+impl PublicMembership {
+    /// The standing a visitor reads: the tier's name, else the partner types and public statuses
+    /// held, else "Listed partner".
+    pub fn standing(&self) -> String {
+        if let Some(t) = &self.tier_name {
+            return t.clone();
+        }
+        let names: Vec<&str> = self
+            .types
+            .iter()
+            .chain(&self.statuses)
+            .map(|n| n.name.as_str())
+            .collect();
+        if names.is_empty() {
+            "Listed partner".into()
+        } else {
+            names.join(", ")
+        }
+    }
+}
+
+/// Site path of the badge of `partner` in `program`, light or dark.
+pub fn badge_path(program: &str, partner: &str, v: Variant) -> String {
+    format!("badges/{program}/{partner}{}.svg", v.suffix())
+}
+
+fn public_statuses(ev: &Evaluation, terms: Option<&Program>) -> Vec<PublicName> {
+    let mut out: Vec<PublicName> = ev
+        .statuses
+        .iter()
+        .filter_map(|id| {
+            let s = terms?.statuses.iter().find(|s| s.id.as_str() == id)?;
+            s.public.then(|| PublicName {
+                id: id.clone(),
+                name: s.name.clone(),
+            })
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 /// Everything the directory publishes about a partner. Built field by field from the public
@@ -251,7 +334,9 @@ impl PublicPartner {
                     tier_name: ev.tier_name().map(str::to_owned),
                     tier_rank,
                     types,
+                    statuses: public_statuses(ev, terms),
                     listing,
+                    badge: badge_path(&ev.program, id, Variant::Light),
                 })
             })
             .collect();
@@ -303,6 +388,22 @@ pub struct Directory {
     pub programs: Vec<PublicProgram>,
     /// Listed partners, sorted by id.
     pub partners: Vec<PublicPartner>,
+    /// Memberships with no current standing: their badges are neutral. Sorted.
+    #[serde(skip)]
+    pub neutral: Vec<NeutralBadge>,
+    /// Absolute address of the site (ending in `/`) for embed snippets; empty: site-relative.
+    #[serde(skip)]
+    pub base_url: String,
+}
+
+/// A membership (partner file and program) that shows no current standing, so the partner's badge
+/// URL there serves the neutral "no current partnership" image.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NeutralBadge {
+    /// Partner id (safe as a file name).
+    pub partner: String,
+    /// Program id.
+    pub program: String,
 }
 
 impl Directory {
@@ -321,7 +422,20 @@ impl Directory {
             build_date,
             programs,
             partners,
+            neutral: Vec::new(),
+            base_url: String::new(),
         }
+    }
+
+    /// Add the neutral badges (sorted and deduplicated here; unsafe ids dropped) and the site's
+    /// address for embed snippets.
+    pub fn with_badges(mut self, mut neutral: Vec<NeutralBadge>, base_url: &str) -> Directory {
+        neutral.retain(|n| is_safe_id(&n.partner) && is_safe_id(&n.program));
+        neutral.sort();
+        neutral.dedup();
+        self.neutral = neutral;
+        self.base_url = base_url.to_owned();
+        self
     }
 }
 
@@ -355,7 +469,7 @@ pub fn render(dir: &Directory) -> Result<Vec<SiteFile>, minijinja::Error> {
                 .map(|p| {
                     Ok(SiteFile {
                         path: p.page.clone(),
-                        bytes: render_partner(env, p, &common)?.into_bytes(),
+                        bytes: render_partner(env, dir, p, &common)?.into_bytes(),
                     })
                 })
                 .collect::<Result<Vec<SiteFile>, minijinja::Error>>()
@@ -372,8 +486,108 @@ pub fn render(dir: &Directory) -> Result<Vec<SiteFile>, minijinja::Error> {
         },
     ];
     files.extend(pages?);
+    files.extend(badge_files(dir));
+    files.extend(unlisted_pages(env, dir, &common)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// Every badge: the standing of each listed membership, and the neutral image for each
+/// membership without one (unless that pair is listed, which wins).
+fn badge_files(dir: &Directory) -> Vec<SiteFile> {
+    let programs: BTreeMap<&str, &PublicProgram> =
+        dir.programs.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut out = Vec::new();
+    let mut add = |program: &str, partner: &str, standing: Option<&str>| {
+        let prog = programs.get(program);
+        let text = BadgeText {
+            label: prog.map_or(program, |p| p.badge_label.as_str()),
+            standing,
+        };
+        for v in Variant::ALL {
+            let i = badge::index(v);
+            let colours = prog.map_or(badge::DEFAULT_STANDING[i], |p| p.badge_colours[i]);
+            out.push(SiteFile {
+                path: badge_path(program, partner, v),
+                bytes: badge::svg(&text, colours, v).into_bytes(),
+            });
+        }
+    };
+    let mut listed = BTreeSet::new();
+    for p in &dir.partners {
+        for m in &p.programs {
+            listed.insert((p.id.as_str(), m.program.as_str()));
+            add(&m.program, &p.id, Some(&m.standing()));
+        }
+    }
+    for n in &dir.neutral {
+        if !listed.contains(&(n.partner.as_str(), n.program.as_str())) {
+            add(&n.program, &n.partner, None);
+        }
+    }
+    out
+}
+
+fn program_name<'a>(dir: &'a Directory, id: &'a str) -> &'a str {
+    dir.programs
+        .iter()
+        .find(|p| p.id == id)
+        .map_or(id, |p| p.name.as_str())
+}
+
+/// Programs (by name) in which `partner` has a membership but no current standing.
+fn no_standing<'a>(dir: &'a Directory, partner: &str) -> Vec<&'a str> {
+    dir.neutral
+        .iter()
+        .filter(|n| n.partner == partner)
+        .map(|n| program_name(dir, &n.program))
+        .collect()
+}
+
+/// The page a neutral badge links to when the partner is not listed at all: it verifies that
+/// there is no current partnership, without the partner's name (nothing unlisted is published
+/// beyond the id its badge URL already carries).
+fn unlisted_pages(
+    env: &Environment<'static>,
+    dir: &Directory,
+    common: &Common,
+) -> Result<Vec<SiteFile>, minijinja::Error> {
+    let listed: BTreeSet<&str> = dir.partners.iter().map(|p| p.id.as_str()).collect();
+    let ids: BTreeSet<&str> = dir
+        .neutral
+        .iter()
+        .map(|n| n.partner.as_str())
+        .filter(|id| !listed.contains(id))
+        .collect();
+    ids.into_iter()
+        .map(|id| {
+            let badges: Vec<String> = dir
+                .neutral
+                .iter()
+                .filter(|n| n.partner == id)
+                .map(|n| format!("../{}", badge_path(&n.program, id, Variant::Light)))
+                .collect();
+            let html = env.get_template("unlisted.html")?.render(context! {
+                site_title => SITE_TITLE,
+                root => "../",
+                csp => &common.partner.csp,
+                style => common.partner.style.clone(),
+                as_of => &common.as_of,
+                build_date => &common.build_date,
+                programs => Serde(no_standing(dir, id)),
+                badges => badges,
+            })?;
+            Ok(SiteFile {
+                path: format!("partners/{id}.html"),
+                bytes: html.into_bytes(),
+            })
+        })
+        .collect()
+}
+
+/// Render the page of one partner.
+pub fn render_partner_page(dir: &Directory, p: &PublicPartner) -> Result<String, minijinja::Error> {
+    render_partner(env(), dir, p, &Common::new(dir))
 }
 
 fn env() -> &'static Environment<'static> {
@@ -385,6 +599,7 @@ fn env() -> &'static Environment<'static> {
             ("base.html", BASE),
             ("index.html", INDEX),
             ("partner.html", PARTNER),
+            ("unlisted.html", UNLISTED),
         ] {
             env.add_template(name, src)
                 .expect("the embedded templates are valid");
@@ -461,13 +676,44 @@ fn base64(bytes: &[u8]) -> String {
     out
 }
 
-/// A program badge as templates show it.
+/// One label of a partner's standing in a program: its tier, a partner type or a public status.
+#[derive(Serialize)]
+struct Chip<'a> {
+    label: &'a str,
+    class: String,
+}
+
+/// A partner's standing in one program as templates show it.
 #[derive(Serialize)]
 struct BadgeView<'a> {
     program_name: &'a str,
-    tier_label: &'a str,
-    rank_class: String,
-    types: Vec<&'a str>,
+    chips: Vec<Chip<'a>>,
+}
+
+fn chips(m: &PublicMembership) -> Vec<Chip<'_>> {
+    let mut out: Vec<Chip<'_>> = m
+        .tier_name
+        .iter()
+        .map(|t| Chip {
+            label: t,
+            class: format!("rank-{}", m.tier_rank.map_or(0, |r| r.min(3))),
+        })
+        .collect();
+    out.extend(m.types.iter().map(|t| Chip {
+        label: &t.name,
+        class: "type".into(),
+    }));
+    out.extend(m.statuses.iter().map(|t| Chip {
+        label: &t.name,
+        class: "status".into(),
+    }));
+    if out.is_empty() {
+        out.push(Chip {
+            label: "Listed partner",
+            class: "rank-0".into(),
+        });
+    }
+    out
 }
 
 fn badges(p: &PublicPartner) -> Vec<BadgeView<'_>> {
@@ -475,12 +721,7 @@ fn badges(p: &PublicPartner) -> Vec<BadgeView<'_>> {
         .iter()
         .map(|m| BadgeView {
             program_name: &m.program_name,
-            tier_label: m.tier_name.as_deref().unwrap_or("Listed"),
-            rank_class: match m.tier_rank {
-                None => "none".into(),
-                Some(r) => r.min(3).to_string(),
-            },
-            types: m.types.iter().map(|t| t.name.as_str()).collect(),
+            chips: chips(m),
         })
         .collect()
 }
@@ -499,9 +740,9 @@ struct CardView<'a> {
 }
 
 #[derive(Serialize)]
-struct ListView<'a> {
+struct ListView {
     label: &'static str,
-    values: &'a [String],
+    values: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -509,10 +750,100 @@ struct PageView<'a> {
     name: &'a str,
     logo: Option<String>,
     programs: Vec<BadgeView<'a>>,
+    no_standing: Vec<&'a str>,
+    embeds: Vec<EmbedView>,
     paragraphs: Vec<&'a str>,
-    country: &'a str,
-    lists: Vec<ListView<'a>>,
+    country: String,
+    lists: Vec<ListView>,
     website: Option<&'a str>,
+}
+
+/// A badge on the partner's page with the snippets that embed it elsewhere.
+#[derive(Serialize)]
+struct EmbedView {
+    program_name: String,
+    light: String,
+    dark: String,
+    width: u32,
+    height: u32,
+    alt: String,
+    html: String,
+    markdown: String,
+}
+
+fn html_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for Markdown image alt text: the characters Markdown or HTML could read as syntax
+/// backslash-escaped (CommonMark allows that for any ASCII punctuation), line breaks and controls
+/// as spaces.
+pub fn markdown_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[](){}<>!&#|~\"'".contains(c) {
+            out.push('\\');
+            out.push(c);
+        } else if c.is_control() {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn embeds(dir: &Directory, p: &PublicPartner) -> Vec<EmbedView> {
+    let page = format!("{}{}", dir.base_url, p.page);
+    p.programs
+        .iter()
+        .map(|m| {
+            let standing = m.standing();
+            let label = dir
+                .programs
+                .iter()
+                .find(|q| q.id == m.program)
+                .map_or(m.program.as_str(), |q| q.badge_label.as_str());
+            let width = BadgeText {
+                label,
+                standing: Some(&standing),
+            }
+            .width();
+            let light = badge_path(&m.program, &p.id, Variant::Light);
+            let dark = badge_path(&m.program, &p.id, Variant::Dark);
+            let alt = format!("{}: {standing}, {}", p.name, m.program_name);
+            let (abs_light, abs_dark) = (
+                format!("{}{light}", dir.base_url),
+                format!("{}{dark}", dir.base_url),
+            );
+            EmbedView {
+                program_name: m.program_name.clone(),
+                html: format!(
+                    "<a href=\"{page}\"><picture><source srcset=\"{abs_dark}\" media=\"(prefers-color-scheme: dark)\"><img src=\"{abs_light}\" alt=\"{}\" width=\"{width}\" height=\"{}\"></picture></a>",
+                    html_attr(&alt),
+                    badge::HEIGHT
+                ),
+                markdown: format!("[![{}]({abs_light})]({page})", markdown_text(&alt)),
+                light: format!("../{light}"),
+                dark: format!("../{dark}"),
+                width,
+                height: badge::HEIGHT,
+                alt,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -549,6 +880,7 @@ struct BarView {
 #[derive(Serialize)]
 struct ChartView {
     id: String,
+    title: String,
     name: String,
     desc: String,
     width: u32,
@@ -582,7 +914,10 @@ fn facets(p: &PublicPartner) -> BTreeMap<&'static str, Vec<String>> {
 }
 
 fn search_text(p: &PublicPartner) -> String {
-    let mut parts: Vec<&str> = vec![&p.name, &p.country];
+    let country = names::country(&p.country);
+    let languages: Vec<String> = p.languages.iter().map(|l| names::language(l)).collect();
+    let mut parts: Vec<&str> = vec![&p.name, &p.country, &country];
+    parts.extend(languages.iter().map(String::as_str));
     parts.extend(p.description.as_deref());
     parts.extend(p.regions.iter().map(String::as_str));
     parts.extend(p.languages.iter().map(String::as_str));
@@ -591,6 +926,7 @@ fn search_text(p: &PublicPartner) -> String {
         parts.push(&m.program_name);
         parts.extend(m.tier_name.as_deref());
         parts.extend(m.types.iter().map(|t| t.name.as_str()));
+        parts.extend(m.statuses.iter().map(|t| t.name.as_str()));
     }
     parts
         .join(" ")
@@ -614,9 +950,10 @@ fn excerpt(text: &str) -> String {
 }
 
 fn card(p: &PublicPartner) -> CardView<'_> {
-    let mut meta = vec![p.country.clone()];
+    let mut meta = vec![names::country(&p.country)];
     if !p.languages.is_empty() {
-        meta.push(p.languages.join(", "));
+        let langs: Vec<String> = p.languages.iter().map(|l| names::language(l)).collect();
+        meta.push(langs.join(", "));
     }
     if !p.services.is_empty() {
         meta.push(p.services.join(", "));
@@ -716,16 +1053,19 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
             })
             .collect(),
     );
-    let flat = |values: &BTreeSet<&str>| {
+    // Codes stay the values (and so the URL); visitors read names, sorted by name.
+    let flat = |values: &BTreeSet<&str>, name: fn(&str) -> String| {
+        let mut options: Vec<FilterOption> = values
+            .iter()
+            .map(|v| FilterOption {
+                value: (*v).to_owned(),
+                label: name(v),
+            })
+            .collect();
+        options.sort_by(|a, b| (&a.label, &a.value).cmp(&(&b.label, &b.value)));
         vec![FilterGroup {
             label: None,
-            options: values
-                .iter()
-                .map(|v| FilterOption {
-                    value: (*v).to_owned(),
-                    label: (*v).to_owned(),
-                })
-                .collect(),
+            options,
         }]
     };
     let mut out = vec![
@@ -757,11 +1097,12 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
             groups: type_groups,
         },
     ];
-    for (i, (name, label)) in [
-        ("country", "Country"),
-        ("region", "Region"),
-        ("language", "Language"),
-        ("service", "Service"),
+    let verbatim: fn(&str) -> String = str::to_owned;
+    for (i, (name, label, words)) in [
+        ("country", "Country", names::country as fn(&str) -> String),
+        ("region", "Region", verbatim),
+        ("language", "Language", names::language),
+        ("service", "Service", verbatim),
     ]
     .into_iter()
     .enumerate()
@@ -770,7 +1111,7 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
             id: format!("f-{name}"),
             name,
             label,
-            groups: flat(&simple[i]),
+            groups: flat(&simple[i], words),
         });
     }
     // A filter without options is noise.
@@ -778,39 +1119,64 @@ fn filters(dir: &Directory) -> Vec<FilterView> {
     out
 }
 
-/// A bar chart of listed partners per tier for each program that lists anyone.
+/// Listed partners of `prog` per tier (highest first), then per partner type and public status
+/// (a partner holding several counts in each), then those with none of these.
+fn standing_counts(dir: &Directory, prog: &PublicProgram) -> Vec<(String, usize)> {
+    let mut tiers = vec![0; prog.tiers.len()];
+    let mut types = vec![0; prog.types.len()];
+    let mut statuses = vec![0; prog.public_statuses.len()];
+    let mut other = 0;
+    let count = |slots: &mut Vec<usize>, all: &[PublicName], held: &[PublicName]| {
+        let mut any = false;
+        for h in held {
+            if let Some(i) = all.iter().position(|x| x.id == h.id) {
+                slots[i] += 1;
+                any = true;
+            }
+        }
+        any
+    };
+    for m in dir
+        .partners
+        .iter()
+        .flat_map(|p| &p.programs)
+        .filter(|m| m.program == prog.id)
+    {
+        let tier = m
+            .tier
+            .as_deref()
+            .and_then(|t| prog.tiers.iter().position(|x| x.id == t));
+        if let Some(r) = tier {
+            tiers[r] += 1;
+        }
+        let typed = count(&mut types, &prog.types, &m.types);
+        let with_status = count(&mut statuses, &prog.public_statuses, &m.statuses);
+        if tier.is_none() && !typed && !with_status {
+            other += 1;
+        }
+    }
+    let names = |all: &[PublicName]| all.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+    let mut rows: Vec<(String, usize)> = names(&prog.tiers).into_iter().zip(tiers).rev().collect();
+    rows.extend(names(&prog.types).into_iter().zip(types));
+    rows.extend(names(&prog.public_statuses).into_iter().zip(statuses));
+    if other > 0 {
+        rows.push(("Listed partner".into(), other));
+    }
+    rows
+}
+
+/// A bar chart of listed partners per tier, type and public status for each program that lists
+/// anyone.
 fn charts(dir: &Directory, programs: &[&PublicProgram]) -> Vec<ChartView> {
     const WIDTH: u32 = 240;
     const BAR_MAX: u32 = 200;
     const ROW: u32 = 36;
     const BAR_H: u32 = 12;
-    programs
+    let mut charts: Vec<ChartView> = programs
         .iter()
         .enumerate()
         .map(|(i, prog)| {
-            let mut counts: Vec<(String, usize)> =
-                prog.tiers.iter().map(|t| (t.name.clone(), 0)).collect();
-            let mut untiered = 0;
-            for m in dir
-                .partners
-                .iter()
-                .flat_map(|p| &p.programs)
-                .filter(|m| m.program == prog.id)
-            {
-                match m
-                    .tier
-                    .as_deref()
-                    .and_then(|t| prog.tiers.iter().position(|x| x.id == t))
-                {
-                    Some(r) => counts[r].1 += 1,
-                    None => untiered += 1,
-                }
-            }
-            // Highest tier on top.
-            counts.reverse();
-            if untiered > 0 {
-                counts.push(("No tier".into(), untiered));
-            }
+            let counts = standing_counts(dir, prog);
             let max = counts.iter().map(|c| c.1).max().unwrap_or(0).max(1);
             let bars: Vec<BarView> = counts
                 .iter()
@@ -838,17 +1204,36 @@ fn charts(dir: &Directory, programs: &[&PublicProgram]) -> Vec<ChartView> {
                 .map(|(l, c)| format!("{l}: {c}"))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let what = match (prog.tiers.is_empty(), prog.types.is_empty()) {
+                (false, true) => "Tier distribution",
+                (true, false) => "Partner types",
+                _ => "Tiers and partner types",
+            };
             ChartView {
                 id: format!("chart-{i}"),
+                title: format!("{what} in {}", prog.name),
                 name: prog.name.clone(),
                 desc,
-                width: WIDTH,
+                // Wide enough for the longest label (13 px text, measured like badge text), so
+                // long tier names scale down with the chart instead of being cut off.
+                width: counts
+                    .iter()
+                    .map(|(l, _)| badge::text_width(l, false) * 13 / 11 + 8)
+                    .max()
+                    .unwrap_or(0)
+                    .max(WIDTH),
                 height: (counts.len() as u32 * ROW).max(ROW),
                 bar_height: BAR_H,
                 bars,
             }
         })
-        .collect()
+        .collect();
+    // One width for all, so that every chart's text shows at the same size.
+    let width = charts.iter().map(|c| c.width).max().unwrap_or(WIDTH);
+    for c in &mut charts {
+        c.width = width;
+    }
+    charts
 }
 
 fn render_index(
@@ -887,13 +1272,17 @@ fn render_index(
 
 fn render_partner(
     env: &Environment<'static>,
+    dir: &Directory,
     p: &PublicPartner,
     common: &Common,
 ) -> Result<String, minijinja::Error> {
-    let lists: Vec<ListView<'_>> = [
-        ("Regions", &p.regions),
-        ("Languages", &p.languages),
-        ("Services", &p.services),
+    let lists: Vec<ListView> = [
+        ("Regions", p.regions.clone()),
+        (
+            "Languages",
+            p.languages.iter().map(|l| names::language(l)).collect(),
+        ),
+        ("Services", p.services.clone()),
     ]
     .into_iter()
     .filter(|(_, v)| !v.is_empty())
@@ -903,6 +1292,8 @@ fn render_partner(
         name: &p.name,
         logo: p.logo.as_ref().map(|l| format!("../{l}")),
         programs: badges(p),
+        no_standing: no_standing(dir, &p.id),
+        embeds: embeds(dir, p),
         paragraphs: p
             .description
             .as_deref()
@@ -915,7 +1306,7 @@ fn render_partner(
                     .collect()
             })
             .unwrap_or_default(),
-        country: &p.country,
+        country: names::country(&p.country),
         lists,
         website: p.website.as_deref(),
     };

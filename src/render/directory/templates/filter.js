@@ -33,6 +33,17 @@
     }
     count.textContent = String(shown);
     if (empty) empty.hidden = shown > 0;
+    keepInUrl(want, search ? search.value.trim() : "");
+  }
+  // The filter state lives in the query string, so a filtered view can be shared and bookmarked.
+  function keepInUrl(want, q) {
+    var params = new URLSearchParams();
+    for (var i = 0; i < want.length; i++) params.set(want[i][0], want[i][1]);
+    if (q) params.set("q", q);
+    var qs = params.toString();
+    try {
+      history.replaceState(null, "", qs ? "?" + qs : window.location.pathname);
+    } catch (e) {}
   }
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
