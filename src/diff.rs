@@ -492,7 +492,7 @@ pub fn diff(
                 f.diagnostics
                     .iter()
                     .map(|d| d.code)
-                    .filter(|c| crate::validate::CROSS_FILE_CODES.contains(c))
+                    .filter(|c| crate::rules::is_cross_file(c))
                     .collect()
             })
         };

@@ -14,6 +14,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod rules;
 pub mod scaffold;
 pub mod schema;
 pub mod site;

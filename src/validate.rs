@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::dataset::Dataset;
 use crate::diagnostic::{Diagnostic, DocPath};
 use crate::evaluate::{MAX_REQUIREMENT_CHECKS, MAX_REQUIREMENT_DEPTH};
 use crate::load::{self, Loaded};
@@ -12,19 +11,19 @@ use crate::model::partner::{AccessLevel, Partner};
 use crate::model::program::{EntitlementKind, GrantValue, Grants, Measure, Program, Requirement};
 use crate::model::scalar::{Date, Id, Percent};
 
-/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; the
-/// cross-record rules as of today (see [`validate_as_of`]).
-pub fn validate(ds: &mut Dataset) {
-    validate_as_of(ds, Date::today());
-}
-
-/// Run every semantic rule; a program's cross-record rules are those of its version in force on
-/// `as_of` and of every version scheduled after it. A partner manager checks the data as it
-/// stands against the terms that apply now and those already announced, so a grant that a
-/// scheduled version forbids is flagged before that day; a rule only an earlier version had is
-/// history.
-pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
-    for f in &mut ds.programs {
+/// Run every semantic rule over the loaded files, adding diagnostics to the files concerned; a
+/// program's cross-record rules are those of its version in force on `as_of` and of every
+/// version scheduled after it. A partner manager checks the data as it stands against the terms
+/// that apply now and those already announced, so a grant that a scheduled version forbids is
+/// flagged before that day; a rule only an earlier version had is history. The cross-file rules
+/// are `rules` (see [`crate::rules`]).
+pub fn validate_as_of(
+    program_files: &mut [Loaded<Program>],
+    partners: &mut [Loaded<Partner>],
+    as_of: Date,
+    rules: &crate::rules::Rules,
+) {
+    for f in program_files.iter_mut() {
         let diags = f
             .record
             .as_ref()
@@ -32,10 +31,10 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
             .unwrap_or_default();
         f.diagnostics.extend(diags);
     }
-    check_program_versions(&mut ds.programs);
+    check_program_versions(program_files);
     let programs: BTreeMap<String, Vec<Program>> = {
         let mut m: BTreeMap<String, Vec<Program>> = BTreeMap::new();
-        for f in &ds.programs {
+        for f in program_files.iter() {
             if let Some(p) = &f.record {
                 m.entry(p.id.to_string()).or_default().push(p.clone());
             }
@@ -44,7 +43,7 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
     };
     {
         use rayon::prelude::*;
-        ds.partners.par_iter_mut().for_each(|f| {
+        partners.par_iter_mut().for_each(|f| {
             let diags = f
                 .record
                 .as_ref()
@@ -53,8 +52,7 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
             f.diagnostics.extend(diags);
         });
     }
-    check_partner_ids(&mut ds.partners);
-    check_access_grants(&mut ds.partners, &programs, as_of);
+    crate::rules::check(rules, partners, &programs, as_of);
 }
 
 /// Builds located diagnostics for one file.
@@ -1240,245 +1238,4 @@ fn check_partner(
         }
     }
     c.out
-}
-
-/// Partner ids are unique case-insensitively. Every file of a clash gets the error, naming the
-/// others, so the new file in a pull request is flagged as well as the old one.
-fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, f) in partners.iter().enumerate() {
-        if let Some(p) = &f.record {
-            groups
-                .entry(p.id.as_str().to_ascii_lowercase())
-                .or_default()
-                .push(i);
-        }
-    }
-    for members in groups.values().filter(|m| m.len() > 1) {
-        for &i in members {
-            let others = named_list(
-                members
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| partners[j].path.as_str()),
-                members.len() - 1,
-            );
-            let f = &mut partners[i];
-            let id = f
-                .record
-                .as_ref()
-                .map(|p| p.id.to_string())
-                .unwrap_or_default();
-            let path = DocPath::root().key("id");
-            let d = Diagnostic::error(
-                "duplicate-id",
-                &f.path,
-                format!("partner id `{id}` is also used by {others}"),
-            )
-            .with_path(&path)
-            .with_hint("ids are compared case-insensitively; choose another id");
-            let d = load::locate(d, f.text.as_deref().unwrap_or(""), &path, false);
-            f.diagnostics.push(d);
-        }
-    }
-}
-
-/// The codes of the rules that judge a partner file by other partner files (its id, its
-/// customers' access grants): such a finding can appear or go while the file stays the same.
-pub const CROSS_FILE_CODES: [&str; 3] = [
-    "duplicate-id",
-    "full-access-conflict",
-    "restricted-access-overlap",
-];
-
-/// One partner's access grant for a customer, for the cross-record rules.
-struct Grant<'a> {
-    file: usize,
-    index: usize,
-    partner: &'a str,
-    access: AccessLevel,
-    products: &'a [Id],
-}
-
-/// A located finding of a cross-record rule: file index, path, code, message, hint.
-type Finding = (usize, DocPath, &'static str, String, String);
-
-/// Partners named in full in a message; the rest are counted, so that a thousand partners
-/// sharing an id or a customer make a thousand messages of bounded length, not a million names.
-const NAMED_PARTNERS: usize = 5;
-
-/// The `total` items of which `items` yields at least the first [`NAMED_PARTNERS`] + 1: "a, b,
-/// c" — or "a, b, c, d, e and 7 more" when there are more than that.
-fn named_list<'s>(items: impl Iterator<Item = &'s str>, total: usize) -> String {
-    if total <= NAMED_PARTNERS + 1 {
-        return items.take(total).collect::<Vec<_>>().join(", ");
-    }
-    let named: Vec<&str> = items.take(NAMED_PARTNERS).collect();
-    format!("{} and {} more", named.join(", "), total - NAMED_PARTNERS)
-}
-
-/// Restricted grants of one customer that share a product with another partner's: one finding
-/// per grant, product and other partner, for up to [`NAMED_PARTNERS`] + 1 other partners, else
-/// the first [`NAMED_PARTNERS`] and one counting the rest. Grouped by product, so the work is
-/// linear in the grants rather than in their pairs.
-fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
-    let mut by_product: BTreeMap<&Id, Vec<&Grant>> = BTreeMap::new();
-    for g in grants
-        .iter()
-        .filter(|g| g.access == AccessLevel::Restricted)
-    {
-        for prod in g.products {
-            let holders = by_product.entry(prod).or_default();
-            // A product listed twice in one grant counts once.
-            if !holders.last().is_some_and(|h| std::ptr::eq(*h, g)) {
-                holders.push(g);
-            }
-        }
-    }
-    let mut found = Vec::new();
-    let hint = "several restricted partners of one customer must manage different products";
-    for (prod, holders) in by_product {
-        // Distinct partners in grant order; every holder's partner is among them.
-        let mut seen = BTreeSet::new();
-        let partners: Vec<&str> = holders
-            .iter()
-            .map(|h| h.partner)
-            .filter(|p| seen.insert(*p))
-            .collect();
-        let total = partners.len() - 1;
-        if total == 0 {
-            continue;
-        }
-        let counted = total > NAMED_PARTNERS + 1;
-        let shown = if counted { NAMED_PARTNERS } else { total };
-        for g in &holders {
-            let j = g.products.iter().position(|x| x == prod).unwrap_or(0);
-            let at = DocPath::root()
-                .key("access_grants")
-                .index(g.index)
-                .key("products")
-                .index(j);
-            let others = partners.iter().filter(|p| **p != g.partner).take(shown);
-            for other in others {
-                found.push((
-                    g.file,
-                    at.clone(),
-                    "restricted-access-overlap",
-                    format!("customer `{customer}` also gives `{other}` restricted access to product `{prod}`"),
-                    hint.into(),
-                ));
-            }
-            if counted {
-                found.push((
-                    g.file,
-                    at,
-                    "restricted-access-overlap",
-                    format!("customer `{customer}` also gives {} more partners restricted access to product `{prod}`", total - NAMED_PARTNERS),
-                    hint.into(),
-                ));
-            }
-        }
-    }
-    found
-}
-
-/// The cross-record rules of customer access: at most one partner with full access per customer;
-/// restricted partners of one customer manage different products.
-fn check_access_grants(
-    partners: &mut [Loaded<Partner>],
-    programs: &BTreeMap<String, Vec<Program>>,
-    as_of: Date,
-) {
-    let mut by_customer: BTreeMap<(&str, &str), Vec<Grant<'_>>> = BTreeMap::new();
-    for (fi, f) in partners.iter().enumerate() {
-        let Some(p) = &f.record else { continue };
-        for (gi, g) in p.access_grants.iter().enumerate() {
-            by_customer
-                .entry((g.program.as_str(), g.customer.as_str()))
-                .or_default()
-                .push(Grant {
-                    file: fi,
-                    index: gi,
-                    partner: p.id.as_str(),
-                    access: g.access,
-                    products: &g.products,
-                });
-        }
-    }
-    let mut found: Vec<Finding> = Vec::new();
-    for ((program, customer), grants) in &by_customer {
-        let versions = programs.get(*program).map_or(&[][..], Vec::as_slice);
-        let mut seen = BTreeSet::new();
-        for (terms, scheduled) in versions_from(versions, as_of) {
-            let Some(rules) = &terms.access else { continue };
-            let mut here = access_findings(customer, grants, rules);
-            // A finding the terms in force already make is not repeated for a later version.
-            here.retain(|f| seen.insert((f.0, f.1.to_string(), f.2, f.3.clone())));
-            if scheduled {
-                for f in &mut here {
-                    f.3 = format!("{} under the terms effective {}", f.3, terms.effective_from);
-                }
-            }
-            found.extend(here);
-        }
-    }
-    for (file, path, code, message, hint) in found {
-        let f = &mut partners[file];
-        let d = Diagnostic::error(code, &f.path, message)
-            .with_path(&path)
-            .with_hint(hint);
-        let d = load::locate(d, f.text.as_deref().unwrap_or(""), &path, false);
-        f.diagnostics.push(d);
-    }
-}
-
-/// The versions of a program whose rules apply to data as it stands on `as_of`: the one in force
-/// then (if any) and every later one, each marked whether it is only scheduled.
-fn versions_from(versions: &[Program], as_of: Date) -> Vec<(&Program, bool)> {
-    let in_force = versions
-        .iter()
-        .filter(|p| p.effective_from <= as_of)
-        .max_by_key(|p| p.effective_from);
-    let mut out: Vec<(&Program, bool)> = in_force.into_iter().map(|p| (p, false)).collect();
-    let mut later: Vec<&Program> = versions
-        .iter()
-        .filter(|p| p.effective_from > as_of)
-        .collect();
-    later.sort_by_key(|p| p.effective_from);
-    out.extend(later.into_iter().map(|p| (p, true)));
-    out
-}
-
-/// The findings of one customer's grants under one version's access rules.
-fn access_findings(
-    customer: &str,
-    grants: &[Grant<'_>],
-    rules: &crate::model::program::AccessRules,
-) -> Vec<Finding> {
-    let mut found = Vec::new();
-    if rules.full_access_exclusive {
-        let full: Vec<&Grant> = grants
-            .iter()
-            .filter(|g| g.access == AccessLevel::Full)
-            .collect();
-        // The rule limits partners, not grants: one partner may hold several full-access
-        // grants of one customer (say, before and after the means of payment changed).
-        let partners: BTreeSet<&str> = full.iter().map(|g| g.partner).collect();
-        if partners.len() > 1 {
-            let names = named_list(partners.iter().copied(), partners.len());
-            for g in &full {
-                found.push((
-                    g.file,
-                    DocPath::root().key("access_grants").index(g.index).key("access"),
-                    "full-access-conflict",
-                    format!("customer `{customer}` grants full access to {} partners ({names}); only one is allowed", partners.len()),
-                    "a customer can give full access to one partner only; make the others restricted".into(),
-                ));
-            }
-        }
-    }
-    if rules.restricted_distinct_products {
-        found.extend(restricted_overlaps(customer, grants));
-    }
-    found
 }
