@@ -1795,7 +1795,7 @@ fn whole_months(a: Date, b: Date) -> u64 {
 /// Memberships whose program has no terms in effect yet are skipped.
 pub fn evaluate_all<'a>(
     partners: impl IntoIterator<Item = &'a Partner>,
-    catalog: &crate::dataset::Catalog<'_>,
+    catalog: &crate::model::catalog::Catalog<'_>,
     as_of: Date,
 ) -> Vec<Evaluation> {
     evaluate_each(partners, catalog, as_of, Detail::Full, |ev| ev)
@@ -1806,7 +1806,7 @@ pub fn evaluate_all<'a>(
 /// order of [`evaluate_all`]: by partner id, then program id.
 pub fn evaluate_each<'a, R: Send>(
     partners: impl IntoIterator<Item = &'a Partner>,
-    catalog: &crate::dataset::Catalog<'_>,
+    catalog: &crate::model::catalog::Catalog<'_>,
     as_of: Date,
     detail: Detail,
     f: impl Fn(Evaluation) -> R + Sync,
