@@ -37,14 +37,12 @@ one_repo() { # dir (a git repository with a clean working tree)
     done
     same "$dir" eval --as-of "$AS_OF"
     same "$dir" eval --as-of "$AS_OF" --format json
-    local first
-    first=$(cd "$dir" && ls partners/*.toml | head -1)
+    local files=("$dir"/partners/*.toml)
+    local first=${files[0]#"$dir"/} other=${files[-1]#"$dir"/}
     printf '\n# touched\n' >>"$dir/$first"
     for fmt in json markdown table; do same "$dir" diff HEAD --as-of "$AS_OF" --format "$fmt"; done
     git -C "$dir" checkout -q -- .
     # A conflict with an untouched file through the cross-file access rules.
-    local other
-    other=$(cd "$dir" && ls partners/*.toml | tail -1)
     printf '\n[[access_grants]]\nprogram = "infomaniak"\ncustomer = "CMP-1"\naccess = "full"\npayment = "customer"\nsince = 2025-01-01\n' | tee -a "$dir/$first" >>"$dir/$other"
     git -C "$dir" add "$other" && git -C "$dir" -c user.name=c -c user.email=c@c commit -qm other
     for fmt in json markdown table; do same "$dir" diff HEAD --as-of "$AS_OF" --format "$fmt"; done
