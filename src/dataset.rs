@@ -1,6 +1,6 @@
 //! A loaded snapshot: every program and partner file, parsed in parallel, plus the problems found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
@@ -8,7 +8,11 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::load::{self, FileKind, Loaded};
 use crate::model::scalar::Date;
 use crate::model::{Partner, Program};
-use crate::source::Snapshot;
+use crate::rules::{self, Related, Rules};
+// Defined with the model, which `evaluate` also reads: `evaluate` need not depend on `dataset`.
+pub use crate::model::catalog::Catalog;
+use crate::source::{Repo, Snapshot, SourceError, SourceFile};
+use crate::validate;
 
 /// Everything read from one side.
 #[derive(Debug, Clone, Default)]
@@ -49,9 +53,14 @@ impl Dataset {
             partners,
             problems: snap.problems.clone(),
         };
-        crate::validate::validate_as_of(&mut ds, as_of);
-        crate::scaffold::placeholder::flag(&mut ds);
+        ds.validate(as_of, rules::ALL);
         ds
+    }
+
+    /// Run the semantic rules, with `rules` as the cross-file rules, and flag placeholders.
+    fn validate(&mut self, as_of: Date, rules: &Rules) {
+        validate::validate_as_of(&mut self.programs, &mut self.partners, as_of, rules);
+        crate::scaffold::placeholder::flag(&mut self.programs, &mut self.partners);
     }
 
     /// Load two snapshots (the sides of a diff), parsing each distinct file content only once:
@@ -62,13 +71,23 @@ impl Dataset {
 
     /// [`Dataset::pair`], with the cross-record rules of the terms in force on `as_of` and later.
     pub fn pair_as_of(base: &Snapshot, head: &Snapshot, as_of: Date) -> (Dataset, Dataset) {
-        let mut unique: BTreeMap<(&str, &str), &crate::source::SourceFile> = BTreeMap::new();
+        Dataset::pair_as_of_with(base, head, as_of, rules::ALL)
+    }
+
+    /// [`Dataset::pair_as_of`] with `rules` as the cross-file rules.
+    pub fn pair_as_of_with(
+        base: &Snapshot,
+        head: &Snapshot,
+        as_of: Date,
+        rules: &Rules,
+    ) -> (Dataset, Dataset) {
+        let mut unique: BTreeMap<(&str, &str), &SourceFile> = BTreeMap::new();
         for f in base.files.iter().chain(&head.files) {
             unique
                 .entry((f.path.as_str(), f.blob_id.as_str()))
                 .or_insert(f);
         }
-        let files: Vec<&crate::source::SourceFile> = unique.into_values().collect();
+        let files: Vec<&SourceFile> = unique.into_values().collect();
         let mut programs: BTreeMap<(String, String), Loaded<Program>> = files
             .par_iter()
             .filter(|f| FileKind::of_path(&f.path) == Some(FileKind::Program))
@@ -79,7 +98,7 @@ impl Dataset {
             .filter(|f| FileKind::of_path(&f.path) == Some(FileKind::Partner))
             .map(|f| ((f.path.clone(), f.blob_id.clone()), load::load_partner(f)))
             .collect();
-        let key = |f: &crate::source::SourceFile| (f.path.clone(), f.blob_id.clone());
+        let key = |f: &SourceFile| (f.path.clone(), f.blob_id.clone());
         // The base side copies what it shares with the head side; the head side then takes the
         // parses themselves.
         let base_ds = Dataset {
@@ -109,108 +128,55 @@ impl Dataset {
             problems: head.problems.clone(),
         };
         let mut sides = [base_ds, head_ds];
-        sides.par_iter_mut().for_each(|ds| {
-            crate::validate::validate_as_of(ds, as_of);
-            crate::scaffold::placeholder::flag(ds);
-        });
+        sides
+            .par_iter_mut()
+            .for_each(|ds| ds.validate(as_of, rules));
         let [base_ds, head_ds] = sides;
         (base_ds, head_ds)
     }
 
     /// Load the two sides of a diff, doing only the work that can matter. When the program files
     /// are identical on both sides, unchanged partner files cannot change effect, so only the
-    /// touched partner files are read and parsed — plus the untouched ones that cross-file rules
-    /// need: files whose id equals a touched id (duplicates) and files naming a customer that a
-    /// touched file grants access for. Otherwise everything is loaded.
+    /// touched partner files are read and parsed — plus the untouched ones that the cross-file
+    /// rules relate to them: those that may share a value of a key the rules read (an id, a
+    /// customer; see [`crate::rules`]). Otherwise everything is loaded.
     ///
     /// The snapshots are filled (and trimmed to the files needed) in place; the caller owns them,
     /// so it decides when (or whether) to free them.
     pub fn pair_incremental(
-        repo: &crate::source::Repo,
+        repo: &Repo,
         base: &mut Snapshot,
         head: &mut Snapshot,
         as_of: Date,
-    ) -> Result<(Dataset, Dataset), crate::source::SourceError> {
-        use std::collections::BTreeSet;
-        let is_program = |p: &str| FileKind::of_path(p) == Some(FileKind::Program);
+    ) -> Result<(Dataset, Dataset), SourceError> {
+        Dataset::pair_incremental_with(repo, base, head, as_of, rules::ALL)
+    }
+
+    /// [`Dataset::pair_incremental`] with `rules` as the cross-file rules.
+    pub fn pair_incremental_with(
+        repo: &Repo,
+        base: &mut Snapshot,
+        head: &mut Snapshot,
+        as_of: Date,
+        rules: &Rules,
+    ) -> Result<(Dataset, Dataset), SourceError> {
         let changed = changed_paths(base, head);
         if changed.iter().any(|p| is_program(p)) {
-            repo.fill(head, |_| true)?;
-            // Most files are the same on both sides: take their bytes from the head side
-            // instead of reading (and inflating) the same blobs again.
-            let known: BTreeMap<&str, &Vec<u8>> = head
-                .files
-                .iter()
-                .filter(|f| !f.bytes.is_empty())
-                .map(|f| (f.blob_id.as_str(), &f.bytes))
-                .collect();
-            for f in base.files.iter_mut().filter(|f| f.bytes.is_empty()) {
-                if let Some(bytes) = known.get(f.blob_id.as_str()) {
-                    f.bytes = (*bytes).clone();
-                }
-            }
-            repo.fill(base, |_| true)?;
-            return Ok(Dataset::pair_as_of(base, head, as_of));
+            fill_both(repo, base, head)?;
+            return Ok(Dataset::pair_as_of_with(base, head, as_of, rules));
         }
         let touched = changed;
         repo.fill(base, |p| is_program(p) || touched.contains(p))?;
         repo.fill(head, |p| is_program(p) || touched.contains(p))?;
-
-        // What the touched files could collide with.
-        let mut ids: BTreeSet<String> = BTreeSet::new();
-        let mut customers: BTreeSet<String> = BTreeSet::new();
-        for f in base
-            .files
-            .iter()
-            .chain(&head.files)
-            .filter(|f| touched.contains(&f.path))
-        {
-            let loaded = load::load_partner(f);
-            ids.insert(loaded.stem().to_ascii_lowercase());
-            if let Some(p) = &loaded.record {
-                ids.insert(p.id.as_str().to_ascii_lowercase());
-                customers.extend(p.access_grants.iter().map(|g| g.customer.clone()));
-            }
-        }
-        let untouched =
-            |f: &crate::source::SourceFile| !is_program(&f.path) && !touched.contains(&f.path);
-        // Which untouched files could collide: those named like a touched id, and those that
-        // mention a customer of a touched file, found by a byte search (SIMD, in parallel) of
-        // files read and dropped one by one. Untouched files are identical on both sides, so
-        // the head side is searched; only the hits are parsed.
-        let stem = |path: &str| {
-            path.rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches(".toml")
-                .to_ascii_lowercase()
-        };
-        let mut context: BTreeSet<String> = head
-            .files
-            .iter()
-            .filter(|f| untouched(f) && ids.contains(&stem(&f.path)))
-            .map(|f| f.path.clone())
-            .collect();
-        let finders: Vec<memchr::memmem::Finder<'_>> = customers
-            .iter()
-            .filter(|c| !c.is_empty())
-            .map(|c| memchr::memmem::Finder::new(c.as_bytes()))
-            .collect();
-        if !finders.is_empty() {
-            context.extend(repo.select(
-                head,
-                |f| untouched(f) && !context.contains(&f.path),
-                |_, bytes| finders.iter().any(|m| m.find(bytes).is_some()),
-            )?);
-        }
-        let keep = |f: &crate::source::SourceFile| {
-            is_program(&f.path) || touched.contains(&f.path) || context.contains(&f.path)
+        let related = related_untouched(repo, base, head, &touched, rules)?;
+        let keep = |f: &SourceFile| {
+            is_program(&f.path) || touched.contains(&f.path) || related.contains(&f.path)
         };
         base.files.retain(keep);
         head.files.retain(keep);
         repo.fill(base, |_| true)?;
         repo.fill(head, |_| true)?;
-        Ok(Dataset::pair_as_of(base, head, as_of))
+        Ok(Dataset::pair_as_of_with(base, head, as_of, rules))
     }
 
     /// All diagnostics, sorted.
@@ -256,40 +222,64 @@ impl Dataset {
     }
 }
 
-/// Valid program versions by program id.
-#[derive(Debug, Clone, Default)]
-pub struct Catalog<'a> {
-    /// Versions of each program, oldest first.
-    pub versions: BTreeMap<&'a str, Vec<&'a Program>>,
+fn is_program(path: &str) -> bool {
+    FileKind::of_path(path) == Some(FileKind::Program)
 }
 
-impl<'a> Catalog<'a> {
-    /// The terms of `id` in effect on `date`: the latest version effective on or before it.
-    pub fn terms(&self, id: &str, date: Date) -> Option<&'a Program> {
-        self.versions
-            .get(id)?
-            .iter()
-            .rev()
-            .find(|p| p.effective_from <= date)
-            .copied()
+/// Read every file of both sides. Most files are the same on both sides: the base side takes
+/// their bytes from the head side instead of reading (and inflating) the same blobs again.
+fn fill_both(repo: &Repo, base: &mut Snapshot, head: &mut Snapshot) -> Result<(), SourceError> {
+    repo.fill(head, |_| true)?;
+    let known: BTreeMap<&str, &Vec<u8>> = head
+        .files
+        .iter()
+        .filter(|f| !f.bytes.is_empty())
+        .map(|f| (f.blob_id.as_str(), &f.bytes))
+        .collect();
+    for f in base.files.iter_mut().filter(|f| f.bytes.is_empty()) {
+        if let Some(bytes) = known.get(f.blob_id.as_str()) {
+            f.bytes = (*bytes).clone();
+        }
     }
-    /// The same catalog with only the programs in `ids`.
-    pub fn restricted_to(&self, ids: &std::collections::BTreeSet<String>) -> Catalog<'a> {
-        let mut versions = self.versions.clone();
-        versions.retain(|id, _| ids.contains(*id));
-        Catalog { versions }
+    repo.fill(base, |_| true)
+}
+
+/// The untouched partner files that `rules` may relate to the `touched` ones (read on both
+/// sides): those whose text may hold a key value of a touched record. Untouched files are
+/// identical on both sides, so the head side is searched, by a byte search (SIMD, in parallel)
+/// of files read and dropped one by one; the hits are parsed later, and a hit that shares no
+/// value only costs that parse.
+fn related_untouched(
+    repo: &Repo,
+    base: &Snapshot,
+    head: &Snapshot,
+    touched: &BTreeSet<String>,
+    rules: &Rules,
+) -> Result<BTreeSet<String>, SourceError> {
+    let mut related = Related::new(rules);
+    for f in base
+        .files
+        .iter()
+        .chain(&head.files)
+        .filter(|f| touched.contains(&f.path))
+    {
+        if let Some(record) = &load::load_partner(f).record {
+            related.add(record);
+        }
     }
-    /// Every version of `id`.
-    pub fn all_versions(&self, id: &str) -> &[&'a Program] {
-        self.versions.get(id).map_or(&[], Vec::as_slice)
-    }
+    let Some(matcher) = related.matcher() else {
+        return Ok(BTreeSet::new());
+    };
+    let untouched = |f: &SourceFile| !is_program(&f.path) && !touched.contains(&f.path);
+    let hits = repo.select(head, untouched, |_, bytes| matcher.may_hold(bytes))?;
+    Ok(hits.into_iter().collect())
 }
 
 /// The paths whose blob differs between the sides, or that only one side has: one merge walk
 /// over the two listings, which are sorted by path.
-fn changed_paths(base: &Snapshot, head: &Snapshot) -> std::collections::BTreeSet<String> {
+fn changed_paths(base: &Snapshot, head: &Snapshot) -> BTreeSet<String> {
     use std::cmp::Ordering;
-    let mut changed = std::collections::BTreeSet::new();
+    let mut changed = BTreeSet::new();
     let (mut b, mut h) = (base.files.iter().peekable(), head.files.iter().peekable());
     loop {
         let order = match (b.peek(), h.peek()) {
@@ -317,7 +307,6 @@ fn changed_paths(base: &Snapshot, head: &Snapshot) -> std::collections::BTreeSet
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
 
     #[test]
     fn changed_paths_are_the_added_removed_and_modified_ones() {

@@ -16,6 +16,7 @@ pub mod import;
 pub mod load;
 pub mod model;
 pub mod render;
+pub mod rules;
 pub(crate) mod scaffold;
 pub mod schema;
 pub mod site;

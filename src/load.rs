@@ -17,29 +17,8 @@ use crate::suggest;
 /// Tables and arrays nested deeper than this are rejected (protects the recursive walks).
 pub const MAX_DEPTH: usize = 24;
 
-/// Which schema a file is checked against, decided by its directory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FileKind {
-    /// `partners/*.toml`
-    Partner,
-    /// `programs/*.toml`
-    Program,
-}
-
-impl FileKind {
-    /// The kind of a repository path, if it is a data file.
-    pub fn of_path(path: &str) -> Option<FileKind> {
-        let (dir, name) = path.split_once('/')?;
-        if name.contains('/') || !name.ends_with(".toml") {
-            return None;
-        }
-        match dir {
-            "partners" => Some(FileKind::Partner),
-            "programs" => Some(FileKind::Program),
-            _ => None,
-        }
-    }
-}
+// Defined with the model, which `schema` also reads: `schema` need not depend on `load`.
+pub use crate::model::FileKind;
 
 /// A data file after loading: its text (when it was text) and the typed record (when it was valid
 /// enough to build one).

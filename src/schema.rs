@@ -7,8 +7,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::Value as Json;
 
 use crate::diagnostic::{DocPath, Seg};
-use crate::load::FileKind;
-use crate::model::{Partner, Program};
+use crate::model::{FileKind, Partner, Program};
 
 /// Relative path of the committed partner schema.
 pub const PARTNER_SCHEMA_PATH: &str = "schemas/partner.schema.json";

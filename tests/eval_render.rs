@@ -9,8 +9,9 @@ use partnerctl::render::eval::{self as render, EvalReport, Skipped};
 use partnerctl::source::{Repo, Side};
 
 fn bundled(as_of: &str) -> Vec<Evaluation> {
-    let repo = Repo::discover(std::path::Path::new(".")).unwrap();
-    let ds = Dataset::from_snapshot(&repo.snapshot(&Side::WorkTree).unwrap());
+    // The samples as committed: uncommitted edits to them do not change this test.
+    let repo = Repo::discover(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let ds = Dataset::from_snapshot(&repo.snapshot(&Side::Rev("HEAD".into())).unwrap());
     let catalog = ds.catalog();
     let as_of: Date = as_of.parse().unwrap();
     evaluate::evaluate_all(

@@ -50,8 +50,9 @@ fn decided(e: &Evaluation) -> String {
 
 #[test]
 fn one_evaluation_decides_like_the_batch_on_every_bundled_partner() {
-    let repo = Repo::discover(std::path::Path::new(".")).unwrap();
-    let ds = Dataset::from_snapshot(&repo.snapshot(&Side::WorkTree).unwrap());
+    // The samples as committed: uncommitted edits to them do not change this test.
+    let repo = Repo::discover(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let ds = Dataset::from_snapshot(&repo.snapshot(&Side::Rev("HEAD".into())).unwrap());
     let catalog = ds.catalog();
     let mut partners: Vec<_> = ds
         .partners

@@ -250,7 +250,7 @@ impl Diagnostic {
             self.path = Some(path.to_string());
         }
         let partner =
-            crate::load::FileKind::of_path(&self.file) == Some(crate::load::FileKind::Partner);
+            crate::model::FileKind::of_path(&self.file) == Some(crate::model::FileKind::Partner);
         self.confidential = partner && crate::model::partner::is_confidential(path.keys());
         self
     }

@@ -72,7 +72,7 @@ impl<'s, 'd> Causes<'s, 'd> {
                 f.diagnostics
                     .iter()
                     .map(|d| d.code)
-                    .filter(|c| crate::validate::CROSS_FILE_CODES.contains(c))
+                    .filter(|c| crate::rules::is_cross_file(*c))
                     .collect()
             })
         };

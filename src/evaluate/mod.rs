@@ -85,7 +85,7 @@ fn evaluate_memo(
 /// Memberships whose program has no terms in effect yet are skipped.
 pub fn evaluate_all<'a>(
     partners: impl IntoIterator<Item = &'a Partner>,
-    catalog: &crate::dataset::Catalog<'_>,
+    catalog: &crate::model::catalog::Catalog<'_>,
     as_of: Date,
 ) -> Vec<Evaluation> {
     evaluate_each(partners, catalog, as_of, |ev| ev)
@@ -96,7 +96,7 @@ pub fn evaluate_all<'a>(
 /// order of [`evaluate_all`]: by partner id, then program id.
 pub fn evaluate_each<'a, R: Send>(
     partners: impl IntoIterator<Item = &'a Partner>,
-    catalog: &crate::dataset::Catalog<'_>,
+    catalog: &crate::model::catalog::Catalog<'_>,
     as_of: Date,
     f: impl Fn(Evaluation) -> R + Sync,
 ) -> Vec<R> {

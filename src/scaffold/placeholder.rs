@@ -79,8 +79,11 @@ fn walk_value(v: &Value, path: &mut String, f: &mut Visit<'_>) {
     }
 }
 
-/// Add the placeholder errors of every loaded file of `ds` to its diagnostics.
-pub fn flag(ds: &mut crate::dataset::Dataset) {
+/// Add the placeholder errors of every loaded file to its diagnostics.
+pub fn flag(
+    programs: &mut [crate::load::Loaded<crate::model::Program>],
+    partners: &mut [crate::load::Loaded<crate::model::Partner>],
+) {
     use rayon::prelude::*;
     fn one<T>(f: &mut crate::load::Loaded<T>) {
         let Some(text) = &f.text else { return };
@@ -90,6 +93,6 @@ pub fn flag(ds: &mut crate::dataset::Dataset) {
             f.diagnostics.extend(found);
         }
     }
-    ds.programs.iter_mut().for_each(one);
-    ds.partners.par_iter_mut().for_each(one);
+    programs.iter_mut().for_each(one);
+    partners.par_iter_mut().for_each(one);
 }

@@ -5,33 +5,36 @@
 //!
 //! One file per kind of record: `program` (a program's own terms), `requirements` (each
 //! requirement and the shape of the requirement graph), `partner` (a partner record against the
-//! programs it names) and `cross_file` (rules that judge a partner file by other partner files).
+//! programs it names). The rules that judge a partner file by other partner files are `crate::rules`.
 
-mod cross_file;
 mod partner;
 mod program;
 mod requirements;
 
 use std::collections::BTreeMap;
 
-use crate::dataset::Dataset;
 use crate::diagnostic::{Code, Diagnostic, DocPath};
 use crate::load::{self, Loaded};
+use crate::model::partner::Partner;
 use crate::model::program::Program;
 use crate::model::scalar::Date;
 
-pub use cross_file::CROSS_FILE_CODES;
-use cross_file::{check_access_grants, check_partner_ids};
 use partner::check_partner;
 use program::{check_program, check_program_versions};
 
-/// Run every semantic rule over a loaded dataset, adding diagnostics to the files concerned; a program's cross-record rules are those of its version in force on
-/// `as_of` and of every version scheduled after it. A partner manager checks the data as it
-/// stands against the terms that apply now and those already announced, so a grant that a
-/// scheduled version forbids is flagged before that day; a rule only an earlier version had is
-/// history.
-pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
-    for f in &mut ds.programs {
+/// Run every semantic rule over the loaded files, adding diagnostics to the files concerned; a
+/// program's cross-record rules are those of its version in force on `as_of` and of every
+/// version scheduled after it. A partner manager checks the data as it stands against the terms
+/// that apply now and those already announced, so a grant that a scheduled version forbids is
+/// flagged before that day; a rule only an earlier version had is history. The cross-file rules
+/// are `rules` (see [`crate::rules`]).
+pub fn validate_as_of(
+    program_files: &mut [Loaded<Program>],
+    partners: &mut [Loaded<Partner>],
+    as_of: Date,
+    rules: &crate::rules::Rules,
+) {
+    for f in program_files.iter_mut() {
         let diags = f
             .record
             .as_ref()
@@ -39,11 +42,11 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
             .unwrap_or_default();
         f.diagnostics.extend(diags);
     }
-    check_program_versions(&mut ds.programs);
-    crate::validate_names::check_requirement_names(&mut ds.programs);
+    check_program_versions(program_files);
+    crate::validate_names::check_requirement_names(program_files);
     let programs: BTreeMap<String, Vec<Program>> = {
         let mut m: BTreeMap<String, Vec<Program>> = BTreeMap::new();
-        for f in &ds.programs {
+        for f in program_files.iter() {
             if let Some(p) = &f.record {
                 m.entry(p.id.to_string()).or_default().push(p.clone());
             }
@@ -52,7 +55,7 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
     };
     {
         use rayon::prelude::*;
-        ds.partners.par_iter_mut().for_each(|f| {
+        partners.par_iter_mut().for_each(|f| {
             let diags = f
                 .record
                 .as_ref()
@@ -61,8 +64,7 @@ pub fn validate_as_of(ds: &mut Dataset, as_of: Date) {
             f.diagnostics.extend(diags);
         });
     }
-    check_partner_ids(&mut ds.partners);
-    check_access_grants(&mut ds.partners, &programs, as_of);
+    crate::rules::check(rules, partners, &programs, as_of);
 }
 
 /// Builds located diagnostics for one file.

@@ -1,62 +1,30 @@
-//! The rules that judge a partner file by other partner files (its id, its customers' access
-//! grants), moved verbatim from `validate.rs`.
+//! The access rules of a program's terms across partners: at most one partner with full access
+//! per customer; restricted partners of one customer manage different products.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::{named_list, CrossFileRule, Key, Programs, CUSTOMER, NAMED_PARTNERS};
 use crate::diagnostic::{Code, Diagnostic, DocPath};
 use crate::load::{self, Loaded};
 use crate::model::partner::{AccessLevel, Partner};
 use crate::model::program::Program;
 use crate::model::scalar::{Date, Id};
 
-/// Partner ids are unique case-insensitively. Every file of a clash gets the error, naming the
-/// others, so the new file in a pull request is flagged as well as the old one.
-pub(super) fn check_partner_ids(partners: &mut [Loaded<Partner>]) {
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, f) in partners.iter().enumerate() {
-        if let Some(p) = &f.record {
-            groups
-                .entry(p.id.as_str().to_ascii_lowercase())
-                .or_default()
-                .push(i);
-        }
+/// `full-access-conflict` and `restricted-access-overlap`: grants of one customer in one
+/// program, judged by the program's access rules.
+pub struct AccessGrants;
+
+impl CrossFileRule for AccessGrants {
+    fn codes(&self) -> &'static [Code] {
+        &[Code::FullAccessConflict, Code::RestrictedAccessOverlap]
     }
-    for members in groups.values().filter(|m| m.len() > 1) {
-        for &i in members {
-            let others = named_list(
-                members
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| partners[j].path.as_str()),
-                members.len() - 1,
-            );
-            let f = &mut partners[i];
-            let id = f
-                .record
-                .as_ref()
-                .map(|p| p.id.to_string())
-                .unwrap_or_default();
-            let path = DocPath::root().key("id");
-            let d = Diagnostic::error(
-                Code::DuplicateId,
-                &f.path,
-                format!("partner id `{id}` is also used by {others}"),
-            )
-            .with_path(&path)
-            .with_hint("ids are compared case-insensitively; choose another id");
-            let d = load::locate(d, f.text.as_deref().unwrap_or(""), &path, false);
-            f.diagnostics.push(d);
-        }
+    fn reads(&self) -> &'static [Key] {
+        &[CUSTOMER]
+    }
+    fn check(&self, partners: &mut [Loaded<Partner>], programs: &Programs, as_of: Date) {
+        check_access_grants(partners, programs, as_of);
     }
 }
-
-/// The codes of the rules that judge a partner file by other partner files (its id, its
-/// customers' access grants): such a finding can appear or go while the file stays the same.
-pub const CROSS_FILE_CODES: [Code; 3] = [
-    Code::DuplicateId,
-    Code::FullAccessConflict,
-    Code::RestrictedAccessOverlap,
-];
 
 /// One partner's access grant for a customer, for the cross-record rules.
 struct Grant<'a> {
@@ -69,20 +37,6 @@ struct Grant<'a> {
 
 /// A located finding of a cross-record rule: file index, path, code, message, hint.
 type Finding = (usize, DocPath, Code, String, String);
-
-/// Partners named in full in a message; the rest are counted, so that a thousand partners
-/// sharing an id or a customer make a thousand messages of bounded length, not a million names.
-const NAMED_PARTNERS: usize = 5;
-
-/// The `total` items of which `items` yields at least the first [`NAMED_PARTNERS`] + 1: "a, b,
-/// c" — or "a, b, c, d, e and 7 more" when there are more than that.
-fn named_list<'s>(items: impl Iterator<Item = &'s str>, total: usize) -> String {
-    if total <= NAMED_PARTNERS + 1 {
-        return items.take(total).collect::<Vec<_>>().join(", ");
-    }
-    let named: Vec<&str> = items.take(NAMED_PARTNERS).collect();
-    format!("{} and {} more", named.join(", "), total - NAMED_PARTNERS)
-}
 
 /// Restricted grants of one customer that share a product with another partner's: one finding
 /// per grant, product and other partner, for up to [`NAMED_PARTNERS`] + 1 other partners, else
@@ -151,7 +105,7 @@ fn restricted_overlaps(customer: &str, grants: &[Grant<'_>]) -> Vec<Finding> {
 
 /// The cross-record rules of customer access: at most one partner with full access per customer;
 /// restricted partners of one customer manage different products.
-pub(super) fn check_access_grants(
+fn check_access_grants(
     partners: &mut [Loaded<Partner>],
     programs: &BTreeMap<String, Vec<Program>>,
     as_of: Date,

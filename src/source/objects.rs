@@ -1,0 +1,417 @@
+//! Reading git objects: the data files of a revision, in parallel, in pack order, with a pack
+//! cache per worker.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{exact, symlink_problem, too_large, Repo, Snapshot, SourceError, SourceFile};
+use super::{DATA_DIRS, MAX_FILE_BYTES};
+use crate::diagnostic::{Code, Diagnostic};
+
+impl Repo {
+    pub(super) fn read_revision(
+        &self,
+        rev: &str,
+        with_bytes: bool,
+    ) -> Result<Snapshot, SourceError> {
+        let git = self.git()?;
+        let commit_id = self.resolve(rev)?;
+        let tree = git
+            .find_commit(commit_id)
+            .and_then(|c| c.tree())
+            .map_err(|e| SourceError(format!("reading the tree of {rev:?}: {e}")))?;
+        let mut snap = Snapshot {
+            label: rev.to_owned(),
+            ..Snapshot::default()
+        };
+        let mut listed: Result<(), SourceError> = Ok(());
+        let fail = |e: &dyn std::fmt::Display| SourceError(format!("reading {rev:?}: {e}"));
+        // In listing order: a problem found while listing, or the next blob of `blobs` to look up.
+        // Blobs are then looked up and read in parallel, and the results merged back in
+        // this order, so problems keep their order and the first error is the serial loop's.
+        enum Slot {
+            Problem(Diagnostic),
+            Blob,
+        }
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut blobs: Vec<(String, gix::ObjectId)> = Vec::new();
+        for dir in DATA_DIRS {
+            let entry = match tree.lookup_entry_by_path(dir) {
+                Ok(Some(entry)) => entry,
+                Ok(None) => continue,
+                Err(e) => {
+                    listed = Err(fail(&e));
+                    break;
+                }
+            };
+            let mode = entry.mode();
+            if mode.is_link() || mode.is_commit() {
+                slots.push(Slot::Problem(symlink_problem(dir)));
+                continue;
+            }
+            if !mode.is_tree() {
+                continue;
+            }
+            let sub = match git.find_tree(entry.object_id()) {
+                Ok(sub) => sub,
+                Err(e) => {
+                    listed = Err(fail(&e));
+                    break;
+                }
+            };
+            for item in sub.iter() {
+                let item = match item {
+                    Ok(item) => item,
+                    Err(e) => {
+                        listed = Err(fail(&e));
+                        break;
+                    }
+                };
+                let Ok(name) = std::str::from_utf8(item.filename()) else {
+                    slots.push(Slot::Problem(Diagnostic::error(
+                        Code::InvalidFileName,
+                        format!("{dir}/{}", String::from_utf8_lossy(item.filename())),
+                        "file name is not valid UTF-8",
+                    )));
+                    continue;
+                };
+                let rel = format!("{dir}/{name}");
+                let mode = item.mode();
+                if mode.is_link() {
+                    slots.push(Slot::Problem(symlink_problem(&rel)));
+                } else if mode.is_commit() {
+                    slots.push(Slot::Problem(
+                        Diagnostic::error(Code::Submodule, &rel, "submodules are not read as data")
+                            .with_hint(
+                            "partner and program files must be regular files in this repository",
+                        ),
+                    ));
+                } else if mode.is_blob() && name.ends_with(".toml") {
+                    slots.push(Slot::Blob);
+                    blobs.push((rel, item.object_id()));
+                }
+            }
+            if listed.is_err() {
+                break;
+            }
+        }
+        // Per blob: the file, or the problem of an oversized one. Read in pack order, so that the
+        // pack cache holds the bases of most deltas; the results go back to listing order.
+        let objects_dir = git.objects.store_ref().path().to_path_buf();
+        let order = if with_bytes && blobs.len() >= PARALLEL_FROM {
+            pack_order(&objects_dir, git.object_hash(), &blobs)
+        } else {
+            None
+        };
+        let read = self.par_map_git(blobs, order, |git, (rel, id)| {
+            // A lazy listing needs only ids; the size limit is applied when `fill` reads the blob.
+            if !with_bytes {
+                return Ok(Ok(SourceFile {
+                    path: rel,
+                    blob_id: id.to_string(),
+                    bytes: Vec::new(),
+                }));
+            }
+            if with_bytes {
+                if let Some(bytes) = read_loose_blob(&objects_dir, &id) {
+                    return Ok(Ok(SourceFile {
+                        path: rel,
+                        blob_id: id.to_string(),
+                        bytes,
+                    }));
+                }
+            }
+            let header = git.find_header(id).map_err(|e| fail(&e))?;
+            if header.size() > MAX_FILE_BYTES {
+                return Ok(Err(too_large(&rel, header.size())));
+            }
+            let bytes = if with_bytes {
+                exact(git.find_blob(id).map_err(|e| fail(&e))?.take_data())
+            } else {
+                Vec::new()
+            };
+            Ok(Ok(SourceFile {
+                path: rel,
+                blob_id: id.to_string(),
+                bytes,
+            }))
+        })?;
+        snap.files.reserve(read.len());
+        let mut read = read.into_iter();
+        for slot in slots {
+            match slot {
+                Slot::Problem(d) => snap.problems.push(d),
+                Slot::Blob => match read.next().expect("one result per blob")? {
+                    Ok(file) => snap.files.push(file),
+                    Err(problem) => snap.problems.push(problem),
+                },
+            }
+        }
+        listed?;
+        Ok(snap)
+    }
+
+    /// Apply `f` to every job with a handle on the git repository, in parallel, processing the jobs
+    /// in `order` (indices into `jobs`) when given, returning the results in the order of `jobs`.
+    /// gix is built without its `parallel` feature, so a `gix::Repository` cannot
+    /// be shared across threads: each worker thread opens its own handle once per call (cheap next
+    /// to reading thousands of objects), with a pack cache so that delta chains are not resolved
+    /// from their base again for every object. Few jobs run on this thread with the existing
+    /// handle.
+    pub(super) fn par_map_git<J: Send, O: Send>(
+        &self,
+        jobs: Vec<J>,
+        order: Option<Vec<usize>>,
+        f: impl Fn(&gix::Repository, J) -> Result<O, SourceError> + Sync,
+    ) -> Result<Vec<Result<O, SourceError>>, SourceError> {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        thread_local! {
+            /// This worker's handle, and the call it was opened for.
+            static WORKER: std::cell::RefCell<Option<(u64, gix::Repository)>> =
+                const { std::cell::RefCell::new(None) };
+        }
+        static CALLS: AtomicU64 = AtomicU64::new(0);
+
+        let git = self.git()?;
+        let threads = rayon::current_num_threads();
+        if jobs.len() < PARALLEL_FROM || threads < 2 {
+            return Ok(jobs.into_iter().map(|j| f(git, j)).collect());
+        }
+        let call = CALLS.fetch_add(1, Ordering::Relaxed);
+        let git_dir = git.git_dir().to_path_buf();
+        let options = git.open_options().clone();
+        let open = || -> Result<gix::Repository, SourceError> {
+            let mut repo = gix::open_opts(git_dir.clone(), options.clone())
+                .map_err(|e| SourceError(format!("{}: {e}", git_dir.display())))?;
+            repo.objects
+                .set_pack_cache(|| Box::new(PackCache::new(PACK_CACHE_BYTES)));
+            Ok(repo)
+        };
+        let count = jobs.len();
+        let min_len = count.div_ceil(threads * 8);
+        let mut jobs: Vec<(usize, J)> = jobs.into_iter().enumerate().collect();
+        if let Some(order) = order.filter(|o| o.len() == count) {
+            let mut taken: Vec<Option<(usize, J)>> = jobs.into_iter().map(Some).collect();
+            jobs = order
+                .into_iter()
+                .filter_map(|i| taken.get_mut(i)?.take())
+                .collect();
+            jobs.extend(taken.into_iter().flatten());
+        }
+        let done: Vec<(usize, Result<O, SourceError>)> = jobs
+            .into_par_iter()
+            .with_min_len(min_len)
+            .map(|(i, job)| {
+                let result = WORKER.with(|worker| {
+                    let mut worker = worker.borrow_mut();
+                    if !matches!(&*worker, Some((c, _)) if *c == call) {
+                        *worker = None;
+                        *worker = Some((call, open()?));
+                    }
+                    let (_, repo) = worker.as_ref().expect("just opened");
+                    f(repo, job)
+                });
+                (i, result)
+            })
+            .collect();
+        // Release the handles and their caches.
+        rayon::broadcast(|_| WORKER.with(|w| drop(w.borrow_mut().take())));
+        let mut out: Vec<Option<Result<O, SourceError>>> = (0..count).map(|_| None).collect();
+        for (i, result) in done {
+            out[i] = Some(result);
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| r.expect("one result per job"))
+            .collect())
+    }
+}
+
+/// Fewer git objects than this are read on the calling thread.
+const PARALLEL_FROM: usize = 256;
+
+/// Bytes of resolved objects each worker keeps for delta resolution.
+const PACK_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+/// A pack cache for one worker: objects resolved from delta chains, by pack and offset, so that
+/// later chains through them stop there. Bounded; emptied when full.
+struct PackCache {
+    entries: std::collections::HashMap<(u32, u64), (gix::objs::Kind, usize, Vec<u8>)>,
+    bytes: usize,
+    limit: usize,
+}
+
+impl PackCache {
+    fn new(limit: usize) -> Self {
+        PackCache {
+            entries: std::collections::HashMap::new(),
+            bytes: 0,
+            limit,
+        }
+    }
+}
+
+impl gix::odb::pack::cache::DecodeEntry for PackCache {
+    fn put(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        data: &[u8],
+        kind: gix::objs::Kind,
+        compressed_size: usize,
+    ) {
+        if data.len() > self.limit / 16 {
+            return;
+        }
+        if self.bytes + data.len() > self.limit {
+            self.entries.clear();
+            self.bytes = 0;
+        }
+        self.bytes += data.len();
+        if let Some((_, _, old)) = self
+            .entries
+            .insert((pack_id, offset), (kind, compressed_size, data.to_vec()))
+        {
+            self.bytes -= old.len();
+        }
+    }
+
+    fn get(
+        &mut self,
+        pack_id: u32,
+        offset: u64,
+        out: &mut Vec<u8>,
+    ) -> Option<(gix::objs::Kind, usize)> {
+        let (kind, compressed_size, data) = self.entries.get(&(pack_id, offset))?;
+        out.clear();
+        out.extend_from_slice(data);
+        Some((*kind, *compressed_size))
+    }
+}
+
+/// The order in which to read `blobs` for the pack cache to work: the objects of one delta tree
+/// together, bases before the deltas built on them (by pack, chain root, depth, offset); objects
+/// in no pack last. Found from the pack index and the entry headers only, without inflating
+/// anything. Only an optimisation: `None` when there is nothing to sort by.
+fn pack_order(
+    objects_dir: &Path,
+    hash: gix::hash::Kind,
+    blobs: &[(String, gix::ObjectId)],
+) -> Option<Vec<usize>> {
+    use gix::odb::pack::data::entry::Header;
+    use std::collections::HashMap;
+    let mut idx_paths: Vec<PathBuf> = std::fs::read_dir(objects_dir.join("pack"))
+        .ok()?
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+        .collect();
+    idx_paths.sort();
+    let packs: Vec<(
+        gix::odb::pack::index::File,
+        Option<gix::odb::pack::data::File>,
+    )> = idx_paths
+        .iter()
+        .filter_map(|p| {
+            let index = gix::odb::pack::index::File::at(p, hash).ok()?;
+            let data = gix::odb::pack::data::File::at(p.with_extension("pack"), hash).ok();
+            Some((index, data))
+        })
+        .collect();
+    if packs.is_empty() {
+        return None;
+    }
+    // (pack, offset) → (chain root offset, depth)
+    let mut roots: HashMap<(usize, u64), (u64, u32)> = HashMap::new();
+    let mut root_of = |k: usize, offset: u64| -> (u64, u32) {
+        let (index, Some(data)) = &packs[k] else {
+            return (offset, 0);
+        };
+        let mut chain = vec![offset];
+        let (root, mut depth) = loop {
+            let at = *chain.last().expect("not empty");
+            if let Some(&known) = roots.get(&(k, at)) {
+                chain.pop();
+                break known;
+            }
+            let base = data.entry(at).ok().and_then(|e| match e.header {
+                Header::OfsDelta { base_distance } => e.checked_base_pack_offset(base_distance),
+                Header::RefDelta { base_id } => {
+                    index.lookup(base_id).map(|i| index.pack_offset_at_index(i))
+                }
+                _ => None,
+            });
+            match base {
+                Some(b) if chain.len() < 10_000 && !chain.contains(&b) => chain.push(b),
+                _ => {
+                    chain.pop();
+                    roots.insert((k, at), (at, 0));
+                    break (at, 0);
+                }
+            }
+        };
+        for at in chain.into_iter().rev() {
+            depth += 1;
+            roots.insert((k, at), (root, depth));
+        }
+        roots[&(k, offset)]
+    };
+    let mut keys: Vec<(usize, u64, u32, u64, usize)> = blobs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, id))| {
+            let found = packs.iter().enumerate().find_map(|(k, (index, _))| {
+                let entry = index.lookup(id)?;
+                Some((k, index.pack_offset_at_index(entry)))
+            });
+            match found {
+                Some((k, offset)) => {
+                    let (root, depth) = root_of(k, offset);
+                    (k, root, depth, offset, i)
+                }
+                None => (usize::MAX, 0, 0, 0, i),
+            }
+        })
+        .collect();
+    keys.sort_unstable();
+    Some(keys.into_iter().map(|(.., i)| i).collect())
+}
+
+/// Read a loose blob of at most [`MAX_FILE_BYTES`] straight from its file: one read and one
+/// inflate, where gix maps the file twice (header, then object). `None` in every other case (not
+/// loose here, not a blob, too large, anything unexpected): the caller then asks gix, which
+/// answers and fails exactly as it always did.
+fn read_loose_blob(objects_dir: &Path, id: &gix::oid) -> Option<Vec<u8>> {
+    let hex = id.to_hex().to_string();
+    let compressed = std::fs::read(objects_dir.join(&hex[..2]).join(&hex[2..])).ok()?;
+    let mut inflate = gix::zlib::Inflate::default();
+    let mut header = [0_u8; 64];
+    let (status, consumed_in, consumed_out) = inflate.prefix(&compressed, &mut header).ok()?;
+    if status == gix::zlib::Status::BufError {
+        return None;
+    }
+    let (kind, size, header_size) =
+        gix::objs::decode::loose_header(&header[..consumed_out]).ok()?;
+    if kind != gix::objs::Kind::Blob || size > MAX_FILE_BYTES {
+        return None;
+    }
+    let size = usize::try_from(size).ok()?;
+    if consumed_out.checked_sub(header_size)? > size {
+        return None;
+    }
+    let mut out = Vec::with_capacity(size);
+    if status == gix::zlib::Status::StreamEnd {
+        out.extend_from_slice(&header[header_size..consumed_out]);
+    } else {
+        inflate
+            .rest(
+                &compressed[consumed_in..],
+                &header[..consumed_out],
+                header_size,
+                &mut out,
+                size,
+            )
+            .ok()?;
+    }
+    (out.len() == size).then_some(out)
+}
