@@ -18,7 +18,7 @@ struct SameDisplayName;
 
 const DISPLAY_NAME: Key = Key {
     name: "display name",
-    values: |p| vec![p.profile.display_name.clone()],
+    values: |p| vec![p.profile.display_name.to_string()],
     fold_case: false,
 };
 
@@ -34,7 +34,11 @@ impl CrossFileRule for SameDisplayName {
     fn check(&self, partners: &mut [Loaded<Partner>], _: &Programs, _: Date) {
         let names: Vec<Option<String>> = partners
             .iter()
-            .map(|f| f.record.as_ref().map(|p| p.profile.display_name.clone()))
+            .map(|f| {
+                f.record
+                    .as_ref()
+                    .map(|p| p.profile.display_name.to_string())
+            })
             .collect();
         for (i, f) in partners.iter_mut().enumerate() {
             let Some(name) = &names[i] else { continue };
