@@ -93,6 +93,26 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// What an obligation's `verify` table declares must be checkable (issue #16): a real URL or
+/// host, and something to look for. The schema has already rejected unknown keys.
+fn check_obligation_verify(c: &mut Ctx, p: &Program) {
+    for (id, o) in &p.obligations {
+        let Some(v) = o.verify() else { continue };
+        let at = DocPath::root()
+            .key("obligations")
+            .key(id.as_str())
+            .key("verify");
+        for (key, message) in v.problems() {
+            let path = if key == "verify" {
+                at.clone()
+            } else {
+                at.key(key)
+            };
+            c.error("invalid-verify", path, message);
+        }
+    }
+}
+
 /// A hint listing the defined ids (`defined: a, b`) led by "did you mean `a`?" when the id the
 /// message quotes (its first `…`) is a plausible typo of one of them. The quoted id is read back
 /// from the message so that every unknown-id check gets the suggestion without passing it twice.
@@ -415,6 +435,7 @@ fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic> {
         }
     }
     check_requirement_shape(&mut c, p);
+    check_obligation_verify(&mut c, p);
 
     // Holders: levels, types, statuses, membership.
     let check_requires = |c: &mut Ctx, list: &[Id], at: DocPath| {
