@@ -11,6 +11,7 @@ pub mod evaluate;
 pub mod fast_toml;
 pub mod format;
 pub mod import;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod render;

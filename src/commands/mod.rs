@@ -8,6 +8,7 @@ pub mod eval;
 pub mod fmt;
 pub mod import;
 pub mod init;
+pub mod links;
 pub mod new;
 pub mod schema;
 
