@@ -202,6 +202,7 @@ pub fn detail(f: &Finding) -> String {
                 )
             }
             FetchProblem::TooManyRedirects => "too many redirects".into(),
+            FetchProblem::TooComplex => "page too complex to parse in time".into(),
             FetchProblem::BadUrl { detail } => format!("bad website URL: {detail}"),
             FetchProblem::Error { detail } => detail.clone(),
         },

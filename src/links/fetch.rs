@@ -63,6 +63,8 @@ pub enum FetchProblem {
     Refused { address: String, class: AddrClass },
     /// More redirects than allowed.
     TooManyRedirects,
+    /// The page did not parse within the time limit (a hostile or pathological page).
+    TooComplex,
     /// The website URL is not an http(s) URL.
     BadUrl { detail: String },
     /// Any other network or protocol error.

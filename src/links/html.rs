@@ -18,6 +18,18 @@ pub struct Link {
     pub images: Vec<Url>,
 }
 
+/// The links of a page, or `None` when parsing takes longer than `budget`. html5ever's tree
+/// builder is quadratic on some hostile pages (hundreds of thousands of nested elements), so the
+/// parse runs on its own thread and is abandoned (left to finish unobserved) after the budget.
+pub fn links_within(html: String, page: &Url, budget: std::time::Duration) -> Option<Vec<Link>> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let page = page.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(links(&html, &page));
+    });
+    rx.recv_timeout(budget).ok()
+}
+
 /// The links of a page.
 pub fn links(html: &str, page: &Url) -> Vec<Link> {
     let doc = Html::parse_document(html);

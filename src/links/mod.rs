@@ -147,13 +147,15 @@ fn job<'a>(p: &'a Partner, programs: &[&'a Program], opts: &Options) -> Option<J
 
 fn run_job(agent: &ureq::Agent, job: &Job<'_>, opts: &Options) -> Vec<LinkResult> {
     let page = fetch::fetch_website(agent, job.website, &opts.limits);
-    let links = page.as_ref().map(|p| html::links(&p.html, &p.url));
+    let links = page.and_then(|p| {
+        html::links_within(p.html, &p.url, opts.limits.timeout).ok_or(FetchProblem::TooComplex)
+    });
     job.checks
         .iter()
         .map(|(prog, obligation, verify)| {
             let finding = match &links {
                 Err(problem) => Finding::Unreachable {
-                    problem: (*problem).clone(),
+                    problem: problem.clone(),
                 },
                 Ok(links) => {
                     let target = html::BadgeTarget {
