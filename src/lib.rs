@@ -13,6 +13,7 @@ pub mod fast_toml;
 pub(crate) mod format;
 pub mod history;
 pub mod import;
+pub mod links;
 pub mod load;
 pub mod model;
 pub mod render;

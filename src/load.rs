@@ -413,10 +413,16 @@ fn matching_branch<'e>(
         matches!(errs, [e] if e.instance_path().as_str() == here
             && matches!(e.kind(), K::Type { kind: jsonschema::error::TypeKind::Single(jsonschema::JsonType::Null) }))
     };
-    let candidates: Vec<&Vec<_>> = context
+    // Among several, a branch of another type says nothing either (the string form of an
+    // obligation given as a table).
+    let only_wrong_type = |errs: &[jsonschema::ValidationError<'static>]| matches!(errs, [e] if e.instance_path().as_str() == here && matches!(e.kind(), K::Type { .. }));
+    let mut candidates: Vec<&Vec<_>> = context
         .iter()
         .filter(|errs| !tag_failed(errs) && !only_not_null(errs))
         .collect();
+    if candidates.len() > 1 {
+        candidates.retain(|errs| !only_wrong_type(errs));
+    }
     match candidates.as_slice() {
         [one] if !one.is_empty() && context.len() > 1 => Some(one.as_slice()),
         _ => None,

@@ -10,6 +10,7 @@ pub mod fmt;
 pub mod history;
 pub mod import;
 pub mod init;
+pub mod links;
 pub mod new;
 pub mod schema;
 pub mod upcoming;

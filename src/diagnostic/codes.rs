@@ -77,6 +77,7 @@ codes! {
     UnreachableThreshold "unreachable-threshold" Error "a points threshold the components can never reach";
     UnmeasuredCurrency "unmeasured-currency" Error "a currency the program does not measure (a warning in partner files)";
     RegistrationKinds "registration-kinds" Warning "a registration requirement that accepts no kind";
+    InvalidVerify "invalid-verify" Error "an obligation's `verify` table has a bad `link_to` URL or `link_host`, nothing to look for, or `follow` without a link";
     BadgeContrast "badge-contrast" Warning "a program's `[badge]` text and background colours have less than 4.5:1 contrast (the directory uses the default colours)";
     StaleRequirementName "stale-requirement-name" Warning "a requirement id or name embeds a number none of which is its threshold any more (e.g. `revenue-20000` requiring 25,000 EUR)";
     OverlappingLevels "overlapping-levels" Error "a tier defined twice for the same track";

@@ -118,8 +118,8 @@ fn membership(s: &mut String, program: &Program, p: &NewPartner) {
         "# Set each obligation to true once the partner fulfils it."
     );
     let _ = writeln!(s, "[memberships.obligations]");
-    for (id, description) in &program.obligations {
-        let _ = writeln!(s, "# {}", comment(description));
+    for (id, obligation) in &program.obligations {
+        let _ = writeln!(s, "# {}", comment(obligation.description()));
         let _ = writeln!(s, "{id} = false");
     }
 }

@@ -18,11 +18,32 @@ pub(super) fn check_program(f: &Loaded<Program>, p: &Program) -> Vec<Diagnostic>
     check_requirements(&mut c, p);
     check_requirement_shape(&mut c, p);
     check_badge_colours(&mut c, p);
+    check_obligation_verify(&mut c, p);
     check_levels(&mut c, p);
     check_unreachable_tiers(&mut c, p);
     check_holders(&mut c, p);
     check_entitlements(&mut c, p);
     c.out
+}
+
+/// What an obligation's `verify` table declares must be checkable (issue #16): a real URL or
+/// host, and something to look for. The schema has already rejected unknown keys.
+fn check_obligation_verify(c: &mut Ctx, p: &Program) {
+    for (id, o) in &p.obligations {
+        let Some(v) = o.verify() else { continue };
+        let at = DocPath::root()
+            .key("obligations")
+            .key(id.as_str())
+            .key("verify");
+        for (key, message) in v.problems() {
+            let path = if key == "verify" {
+                at.clone()
+            } else {
+                at.key(key)
+            };
+            c.error(Code::InvalidVerify, path, message);
+        }
+    }
 }
 
 /// Badge colours (issue #16): the published badge falls back to the defaults, `check` says why.
