@@ -2,6 +2,7 @@
 //!
 //! Data flows one way: [`source`] → [`load`] → [`validate`] → [`evaluate`] → diff → render.
 
+pub mod badge;
 pub mod cli;
 pub(crate) mod clock;
 pub(crate) mod commands;
@@ -16,6 +17,7 @@ pub mod import;
 pub mod links;
 pub mod load;
 pub mod model;
+pub mod public;
 pub mod render;
 pub mod rules;
 pub(crate) mod scaffold;

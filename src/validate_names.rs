@@ -7,8 +7,6 @@ use crate::evaluate::names::{stale_number, thresholds};
 use crate::load::{Loaded, Locator};
 use crate::model::program::{Program, Requirement};
 
-/// The code of the warning.
-
 /// Warn, located at the id or the name, for every requirement of every program whose id or
 /// name embeds numbers none of which is its threshold.
 pub fn check_requirement_names(programs: &mut [Loaded<Program>]) {

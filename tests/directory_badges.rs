@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use fixture::{build_site, premium, write_fixture};
+use partnerctl::badge::{self, contrast, Rgb, Variant};
 use partnerctl::model::program::Program;
-use partnerctl::site::badge::{self, contrast, Rgb, Variant};
 
 fn read(out: &Path, path: &str) -> String {
     std::fs::read_to_string(out.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))

@@ -172,7 +172,7 @@ fn business_and_premium_revenue_thresholds() {
     let ev = premium("49999.99");
     assert_eq!(tier(&ev), Some("business"));
     assert_eq!(
-        ev.next_tier.unwrap().sentence(),
+        partnerctl::render::explain::gap_sentence(&ev.next_tier.unwrap()),
         "Premium Partner: needs 0.01 EUR more revenue in 2025"
     );
 }

@@ -34,11 +34,12 @@ fn a_raised_threshold_makes_check_warn_at_the_stale_id_and_name() {
     // Warnings only: the data is valid.
     assert_eq!(run.code, 0, "{run:?}");
     // The id is the key of `[requirements.revenue-20000]`, after the 14 characters of
-    // `[requirements.`; the name is the value of the `name` line two lines below it.
+    // `[requirements.`; the name is the value of the `name` line two lines below it (lines of
+    // programs/nospamproxy.toml as bundled).
     let id_at = position(&program, "[requirements.revenue-20000]", 14);
-    assert_eq!(id_at, "line=166,col=15");
+    assert_eq!(id_at, "line=169,col=15");
     let name_at = position(&program, "\"revenue of at least 20,000 EUR p.a.\"", 0);
-    assert_eq!(name_at, "line=168,col=8");
+    assert_eq!(name_at, "line=171,col=8");
     for (at, says) in [
         (id_at, "requirement id `revenue-20000` says 20000, but it requires at least 25,000.00 EUR"),
         (

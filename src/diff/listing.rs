@@ -13,7 +13,7 @@ use crate::dataset::Catalog;
 use crate::evaluate::{self, Evaluation};
 use crate::model::scalar::Date;
 use crate::model::Partner;
-use crate::render::directory::PublicPartner;
+use crate::public::PublicPartner;
 
 /// Entries of `partners.json` arrays are named by these fields.
 const ENTRY_KEYS: [&str; 2] = ["program", "id"];

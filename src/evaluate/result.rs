@@ -263,13 +263,6 @@ pub struct Gap {
     pub missing: Vec<Shortfall>,
 }
 
-impl Gap {
-    /// One sentence (written by `render::explain::gap_sentence`).
-    pub fn sentence(&self) -> String {
-        crate::render::explain::gap_sentence(self)
-    }
-}
-
 /// An entitlement the partner holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Entitlement {
@@ -362,12 +355,6 @@ impl Evaluation {
             .iter()
             .find(|q| q.id == t)
             .map(|q| q.name.as_str())
-    }
-
-    /// What is missing for the next tier and for each unheld partner type, one sentence each
-    /// (written by `render::explain::gap_sentences`).
-    pub fn gap_sentences(&self) -> Vec<String> {
-        crate::render::explain::gap_sentences(self)
     }
 }
 

@@ -81,7 +81,7 @@ pub fn eval_row(ev: &crate::evaluate::Evaluation) -> Vec<String> {
         .iter()
         .map(|e| format!("{}: {}", e.name, e.display))
         .collect();
-    let gaps = ev.gap_sentences();
+    let gaps = crate::render::explain::gap_sentences(ev);
     vec![
         ev.partner.clone(),
         ev.program.clone(),

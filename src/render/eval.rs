@@ -26,7 +26,7 @@ pub fn row(ev: &Evaluation) -> Vec<String> {
         (Some(_), _) => ev.tier_name().unwrap_or_default().to_owned(),
     };
     let also: Vec<String> = ev.types.iter().chain(&ev.statuses).cloned().collect();
-    let gaps = ev.gap_sentences();
+    let gaps = crate::render::explain::gap_sentences(ev);
     let next = if gaps.is_empty() {
         "—".to_owned()
     } else {

@@ -1,7 +1,6 @@
 //! The public partner directory as a library: build the site from a repository side (pages,
 //! feed, rebuilt logos) and write it safely. `partnerctl directory` is a thin wrapper.
 
-pub mod badge;
 pub mod logo;
 pub mod raster;
 pub mod svg;

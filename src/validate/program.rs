@@ -48,7 +48,7 @@ fn check_obligation_verify(c: &mut Ctx, p: &Program) {
 
 /// Badge colours (issue #16): the published badge falls back to the defaults, `check` says why.
 fn check_badge_colours(c: &mut Ctx, p: &Program) {
-    for (path, message) in crate::site::badge::contrast_problems(p) {
+    for (path, message) in crate::badge::contrast_problems(p) {
         c.warning(Code::BadgeContrast, path, message);
     }
 }
