@@ -60,7 +60,7 @@ pub fn run(args: &InitArgs) -> CmdResult {
     }
     if pin.incomplete() {
         println!(
-            "set the partnerctl release in .github/workflows/pr-review.yml (replace {}, {}, {} and \
+            "set the partnerctl release in .github/workflows/pr-review.yml and upcoming.yml (replace {}, {}, {} and \
              {}), or rerun with --partnerctl-repository, --partnerctl-version, \
              --partnerctl-commit and --sha256",
             init::REPOSITORY_TODO,
