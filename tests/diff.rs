@@ -460,7 +460,11 @@ fn program_change_reports_blast_radius() {
         (c.partner.as_str(), c.direction, c.cause),
         ("acme", TierMove::Down, diff::Cause::ProgramTerms)
     );
-    assert_eq!(c.because, vec!["revenue-20000 no longer met"]);
+    // The id still says 20000; the diff names the threshold the terms now set (issue #13).
+    assert_eq!(
+        c.because,
+        vec!["revenue-20000 (at least 25,000.00 EUR) no longer met"]
+    );
     assert_eq!(
         diff::tripped(&r, &[Gate::Downgrade, Gate::Removal, Gate::BlastRadius]),
         vec![Gate::Downgrade, Gate::BlastRadius]

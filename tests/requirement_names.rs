@@ -113,3 +113,38 @@ fn the_explanation_shows_the_threshold_the_terms_set() {
         run.stdout
     );
 }
+
+#[test]
+fn a_diff_names_the_threshold_the_terms_set_not_the_stale_id() {
+    let repo = TestRepo::new();
+    repo.write("programs/nospamproxy.toml", NSP);
+    // alpenblick-edv has 12,000.00 + 7,999.99 EUR of 2025 revenue, one cent below Business;
+    // 9,000.00 instead of 7,999.99 makes it 21,000.00 EUR: Business under today's terms.
+    let alpenblick = include_str!("data/import_region/alpenblick-edv.toml");
+    let business = edit(alpenblick, "amount = \"7999.99\"", "amount = \"9000.00\"");
+    repo.write("partners/alpenblick-edv.toml", &business);
+    let infomaniak = include_str!("../programs/infomaniak.toml");
+    repo.write("programs/infomaniak.toml", infomaniak);
+    repo.commit_all("Business");
+    // The threshold raised to 25,000 EUR: 21,000.00 no longer reaches it.
+    repo.write("programs/nospamproxy.toml", raised());
+    repo.commit_all("raise the Business threshold");
+    let run = repo.run(&[
+        "diff",
+        "HEAD~1",
+        "HEAD",
+        "--as-of",
+        "2026-03-01",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        run.stdout
+            .contains("revenue-20000 (at least 25,000.00 EUR) no longer met"),
+        "{run:?}"
+    );
+    assert!(
+        !run.stdout.contains("revenue-20000 no longer met"),
+        "{run:?}"
+    );
+}

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::{Cause, MembershipEnded, QualificationChange, TierChange, TierMove, ValueChange};
-use crate::evaluate::{self, Entitlement, Evaluation};
+use crate::evaluate::{self, names, Entitlement, Evaluation};
 
 /// Standings by (partner id, program id).
 pub(super) type Standings = BTreeMap<(String, String), Standing>;
@@ -34,6 +34,9 @@ pub(super) struct Standing {
     fees: Arc<Vec<Entitlement>>,
     /// The membership has ended (on or before the date evaluated).
     ended: bool,
+    /// Requirements whose id or name embeds a number the terms no longer say, with the label the
+    /// diff shows instead ("revenue-20000 (at least 25,000.00 EUR)"); usually empty.
+    stale_labels: BTreeMap<String, String>,
 }
 
 impl Standing {
@@ -61,6 +64,7 @@ impl Standing {
                 .map(|q| (q.id.clone(), met(&q.requirements)))
                 .collect(),
             membership: met(&e.membership_requirements),
+            stale_labels: stale_labels(&e),
             track: e.track,
             tier: e.tier,
             types: e.types,
@@ -70,6 +74,20 @@ impl Standing {
             ended: e.ended.is_some(),
         }
     }
+}
+
+/// Labels for the requirements of `e` whose id or name embeds a number that is not the threshold
+/// the terms set now (issue #13): the diff names the current threshold instead of the stale one.
+fn stale_labels(e: &Evaluation) -> BTreeMap<String, String> {
+    let all = e.membership_requirements.iter();
+    let all = all.chain(e.tiers.iter().flat_map(|q| q.requirements.iter()));
+    all.filter_map(|r| {
+        let now = names::required_values(&r.required);
+        let stale = names::stale_number(&r.id, &now)
+            .or_else(|| names::stale_number(&r.description.to_string(), &now));
+        stale.map(|_| (r.id.clone(), format!("{} (at least {})", r.id, r.required)))
+    })
+    .collect()
 }
 
 /// What a partner gets from a program, for blast-radius comparison.
@@ -130,13 +148,25 @@ pub(super) fn compare_tiers(
                 .collect()
         };
         let (rb, rh) = (reqs(b), reqs(h));
+        // Name a requirement as the current terms do (head first).
+        let label = |id: &String| {
+            [h, b]
+                .into_iter()
+                .flatten()
+                .find_map(|e| e.stale_labels.get(id).cloned())
+                .unwrap_or_else(|| id.clone())
+        };
         let ended = |e: Option<&Standing>| e.is_some_and(|e| e.ended);
         let left = (ended(h) && !ended(b)).then(|| "membership ended".to_owned());
         let because: Vec<String> = left
             .into_iter()
             .chain(rh.iter().filter_map(|(id, met)| match (rb.get(id), met) {
-                (Some(false) | None, true) if direction.is_up() => Some(format!("{id} now met")),
-                (Some(true), false) if !direction.is_up() => Some(format!("{id} no longer met")),
+                (Some(false) | None, true) if direction.is_up() => {
+                    Some(format!("{} now met", label(id)))
+                }
+                (Some(true), false) if !direction.is_up() => {
+                    Some(format!("{} no longer met", label(id)))
+                }
                 _ => None,
             }))
             .collect();
