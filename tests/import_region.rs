@@ -198,12 +198,21 @@ fn the_region_is_the_run_of_entries_and_declines_what_it_cannot_vouch_for() {
         None,
         "multi-line string"
     );
+    // Another key that contains the name is another key.
+    let longer = text.replace("# next", "# next\n[[more_trainings]]\nx = \"y\"");
+    let longer_end = longer.find("[[more_trainings]]").unwrap();
+    assert_eq!(
+        section_region(&longer, "trainings"),
+        Some(start..longer_end)
+    );
+    let dotted = text.replace("# next", "trainings.x = 1");
+    assert_eq!(section_region(&dotted, "trainings"), None, "dotted key");
     let at_end = &text[..end];
     assert_eq!(section_region(at_end, "trainings"), Some(start..end));
 }
 
 /// Lines that steer `section_region` one way or the other, inserted anywhere.
-const SNIPPETS: [&str; 20] = [
+const SNIPPETS: [&str; 23] = [
     "a.b = 1",
     "x = { y = 1, z = [1, 2] }",
     "  [[trainings]]",
@@ -224,6 +233,9 @@ const SNIPPETS: [&str; 20] = [
     "\r",
     "[[managed_volume]] # c",
     "[profile]",
+    "[[more_trainings]]\nx = \"y\"",
+    "[[recurring_revenue]]\nprogram = \"p\"",
+    "trainings.x = 1",
 ];
 
 proptest::proptest! {

@@ -47,7 +47,8 @@ pub fn merge(text: &str, kind: Kind, rows: &[&Row]) -> Result<(Option<String>, E
 /// no final newline (printing the whole document turns CRLF into LF and ends the last line; the
 /// region alone could not), when any line that starts with `[` is not a plain header (spaces,
 /// quotes, comments, indentation — or a line inside a multi-line array), when the section's name
-/// appears anywhere but in its plain header lines (a sub-table, a key, a comment), or when its
+/// appears as a whole key anywhere but in its plain header lines (a sub-table, a dotted or quoted
+/// key, a comment; `recurring_revenue` is another key than `revenue`), or when its
 /// entries are not one run (a second `[[section]]` after another header is caught by the count).
 pub fn section_region(text: &str, section: &str) -> Option<std::ops::Range<usize>> {
     if text.contains("\"\"\"")
@@ -79,7 +80,22 @@ pub fn section_region(text: &str, section: &str) -> Option<std::ops::Range<usize
         }
     }
     let start = start?;
-    (text.matches(section).count() == headers).then(|| start..end.unwrap_or(text.len()))
+    (bare_key_count(text, section) == headers).then(|| start..end.unwrap_or(text.len()))
+}
+
+/// How often `name` occurs in `text` as a whole bare key (not inside a longer key such as
+/// `recurring_revenue` for `revenue`): any such occurrence outside the plain headers may be a
+/// dotted key, a quoted key or a sub-table of the section.
+fn bare_key_count(text: &str, name: &str) -> usize {
+    let bare = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let bytes = text.as_bytes();
+    text.match_indices(name)
+        .filter(|(at, _)| {
+            let before = at.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(at + name.len()).copied();
+            !before.is_some_and(bare) && !after.is_some_and(bare)
+        })
+        .count()
 }
 
 /// `[a.b]` or `[[a.b]]` with bare keys, alone on its line and not indented.

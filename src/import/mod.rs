@@ -313,24 +313,29 @@ pub fn write_all(
     changes: &[Change],
     old: &BTreeMap<&str, &str>,
 ) -> Result<(), String> {
-    let mut opened = Vec::with_capacity(changes.len());
-    for c in changes {
-        let path = root.join(&c.path);
-        // Like the snapshot reader, never follow a symlink out of the repository.
-        let regular = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_file());
-        if !regular {
-            return Err(format!(
-                "{}: not a regular file; nothing was changed",
-                c.path
-            ));
-        }
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .map_err(|e| format!("{}: {e}; nothing was changed", c.path))?;
-        opened.push(file);
-    }
+    use rayon::prelude::*;
+    // Opened in parallel (10,000 opens are a good part of the kernel's share), but all of them
+    // before the first write.
+    let opened: Vec<Result<std::fs::File, String>> = changes
+        .par_iter()
+        .map(|c| open_regular(root, &c.path))
+        .collect();
+    let mut opened = opened.into_iter().collect::<Result<Vec<_>, _>>()?;
     write_opened(changes, &mut opened, old)
+}
+
+/// `root/path` opened for writing, when it is a regular file (like the snapshot reader, never
+/// follow a symlink out of the repository).
+fn open_regular(root: &std::path::Path, path: &str) -> Result<std::fs::File, String> {
+    let full = root.join(path);
+    let regular = std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_file());
+    if !regular {
+        return Err(format!("{path}: not a regular file; nothing was changed"));
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&full)
+        .map_err(|e| format!("{path}: {e}; nothing was changed"))
 }
 
 /// Write each change into its opened file; on any failure, every file gets its old text back.
