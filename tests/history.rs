@@ -584,3 +584,60 @@ fn init_writes_the_weekly_upcoming_workflow_pinned_like_the_review() {
     assert!(wf.contains(&format!("partnerctl-sha256: {sha}\n")), "{wf}");
     assert!(wf.contains("      issues: write\n"), "{wf}");
 }
+
+#[test]
+fn upcoming_names_links_found_missing_at_the_last_check() {
+    let r = story();
+    r.git(&["checkout", "-q", "HEAD~2"], "");
+    // What `links check --record` keeps: beta's link missing since 2025-03-02; gamma's found;
+    // a partner not in the data and a status the file format does not know are left out.
+    let evidence = r#"{
+  "version": 1,
+  "entries": [
+    {"partner": "beta", "program": "toy", "obligation": "backlink", "status": "missing",
+     "since": "2025-03-02", "checked": "2025-04-01"},
+    {"partner": "gamma", "program": "toy", "obligation": "backlink", "status": "found",
+     "since": "2025-03-02", "checked": "2025-04-01"},
+    {"partner": "ghost", "program": "toy", "obligation": "backlink", "status": "missing",
+     "since": "2025-03-02", "checked": "2025-04-01"},
+    {"partner": "beta", "program": "toy", "obligation": "badge", "status": "weird",
+     "since": "2025-03-02", "checked": "2025-04-01"}
+  ]
+}
+"#;
+    let file = r.path().join("links-evidence.json");
+    std::fs::write(&file, evidence).expect("write evidence");
+    let args = |extra: &[&str]| {
+        let mut a = vec!["upcoming", "--as-of", "2025-04-15", "--within", "60d"];
+        a.extend(["--links-evidence", file.to_str().expect("utf-8 path")]);
+        a.extend(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<String>>()
+    };
+    let run = |extra: &[&str]| {
+        let owned = args(extra);
+        r.run(&owned.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let doc = json(&run(&["--format", "json"]));
+    let links: Vec<String> = (doc["items"].as_array().expect("items").iter())
+        .filter(|i| i["kind"] == "link")
+        .map(|i| {
+            format!(
+                "{} {} {} | {}",
+                i["date"], i["partner"], i["what"], i["prevent"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            r#""2025-03-02" "beta" "obligation backlink: no link found since 2025-03-02 (last checked 2025-04-01)" | "put the link on the partner's website""#
+        ]
+    );
+    assert_eq!(run(&["--fail-on", "link"]).code, 1);
+    assert_eq!(
+        run(&["--fail-on", "terms"]).code,
+        1,
+        "the story has scheduled terms"
+    );
+    assert_eq!(run(&["--fail-on", "overdue"]).code, 0);
+}

@@ -29,6 +29,10 @@ pub struct UpcomingArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = UpcomingFormat::Table)]
     format: UpcomingFormat,
+    /// The evidence file `links check --record FILE` keeps: each link not found at the last
+    /// check becomes an item dated the day it was first seen missing ("missing since …").
+    #[arg(long, value_name = "FILE")]
+    links_evidence: Option<std::path::PathBuf>,
     /// Exit 1 when an item of any of these kinds is reported (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND")]
     fail_on: Vec<Kind>,
@@ -94,12 +98,21 @@ pub fn run(args: &UpcomingArgs) -> CmdResult {
     let valid = |f: &&crate::load::Loaded<crate::model::Partner>| {
         !f.diagnostics.iter().any(|d| d.severity == Severity::Error)
     };
-    let partners = ds
-        .partners
-        .iter()
+    let partners: Vec<&crate::model::Partner> = (ds.partners.iter())
         .filter(valid)
-        .filter_map(|f| f.record.as_ref());
-    let report = upcoming::report(partners, &catalog, as_of, args.within.after(as_of));
+        .filter_map(|f| f.record.as_ref())
+        .collect();
+    let mut report = upcoming::report(
+        partners.iter().copied(),
+        &catalog,
+        as_of,
+        args.within.after(as_of),
+    );
+    if let Some(path) = &args.links_evidence {
+        let evidence = crate::links::evidence::read(path).map_err(super::user_error)?;
+        let ids = partners.iter().map(|p| p.id.as_str()).collect();
+        upcoming::add_link_items(&mut report, &evidence, &ids);
+    }
     let text = match args.format {
         UpcomingFormat::Table => render::table(&report),
         UpcomingFormat::Markdown => render::markdown(&report),

@@ -40,8 +40,20 @@ pub struct Entry {
     pub checked: Date,
 }
 
+/// Evidence files larger than this are refused unread (about 200,000 entries).
+pub const MAX_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Read an evidence file; a missing file is an empty record.
 pub fn read(path: &Path) -> Result<Evidence, String> {
+    if let Ok(m) = std::fs::metadata(path) {
+        if m.len() > MAX_BYTES {
+            let (len, max) = (m.len(), MAX_BYTES);
+            return Err(format!(
+                "{}: {len} bytes; evidence files may be at most {max}",
+                path.display()
+            ));
+        }
+    }
     match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str(&text)
             .map_err(|e| format!("{}: not a links evidence file: {e}", path.display())),

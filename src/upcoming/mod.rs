@@ -31,6 +31,8 @@ pub enum Kind {
     Overdue,
     /// Scheduled program terms take effect.
     Terms,
+    /// A link a partner owes on its website was not found at the last `links check`.
+    Link,
 }
 
 /// One thing that needs attention.
@@ -77,15 +79,57 @@ pub fn report<'a>(
         .flat_map_iter(|p| partner_items(p, catalog, as_of, until, &dates))
         .collect();
     items.extend(terms_items(catalog, as_of, until));
-    items.sort_by(|a, b| {
-        (a.date, &a.partner, &a.program, a.kind, &a.what)
-            .cmp(&(b.date, &b.partner, &b.program, b.kind, &b.what))
-    });
+    sort_items(&mut items);
     Report {
         as_of,
         until,
         items,
     }
+}
+
+fn sort_items(items: &mut [Item]) {
+    items.sort_by(|a, b| {
+        (a.date, &a.partner, &a.program, a.kind, &a.what)
+            .cmp(&(b.date, &b.partner, &b.program, b.kind, &b.what))
+    });
+}
+
+/// Add what the last `links check --record` saw and was not a follow link where one is owed: one
+/// item per partner, program and obligation of `partners`, dated the day the status was first
+/// seen ("missing since …"). The evidence file is data from the repository like any other: only
+/// its known statuses count, and only for partners that are in the report's data.
+pub fn add_link_items(
+    report: &mut Report,
+    evidence: &crate::links::evidence::Evidence,
+    partners: &std::collections::BTreeSet<&str>,
+) {
+    let items = evidence.entries.iter().filter_map(|e| {
+        let (what, prevent) = match e.status.as_str() {
+            "missing" => ("no link found", "put the link on the partner's website"),
+            "found-nofollow" => (
+                "the link is marked nofollow, ugc or sponsored",
+                "make it a follow link",
+            ),
+            "unreachable" => (
+                "the website could not be checked",
+                "fix or update the website",
+            ),
+            _ => return None,
+        };
+        partners.contains(e.partner.as_str()).then(|| Item {
+            date: e.since,
+            kind: Kind::Link,
+            partner: e.partner.clone(),
+            program: e.program.clone(),
+            what: format!(
+                "obligation {}: {what} since {} (last checked {})",
+                e.obligation, e.since, e.checked
+            ),
+            prevent: prevent.to_owned(),
+        })
+    });
+    report.items.extend(items);
+    sort_items(&mut report.items);
 }
 
 /// Per program: the coming review dates and scheduled terms dates, each with its label.

@@ -13,6 +13,7 @@ fn kind(k: Kind) -> &'static str {
         Kind::Due => "due",
         Kind::Overdue => "overdue",
         Kind::Terms => "terms",
+        Kind::Link => "link",
     }
 }
 
