@@ -44,6 +44,10 @@ pub struct EvalArgs {
     /// Indent `--format json` for reading. Default: indented on a terminal, one line otherwise.
     #[arg(long)]
     pretty: bool,
+    /// Do not wrap the table to the terminal's width (`COLUMNS`, else the terminal's size; output
+    /// to a file or pipe without `COLUMNS` keeps a fixed layout).
+    #[arg(long)]
+    wide: bool,
 }
 
 /// Output formats of `eval`.
@@ -73,6 +77,25 @@ fn json_style(args: &EvalArgs) -> render::JsonStyle {
         detail: args.detail.unwrap_or(explained),
         pretty: args.pretty || std::io::stdout().is_terminal(),
     }
+}
+
+/// `--wide`, else `COLUMNS`, else the terminal's width; `None` for files and pipes, which keep
+/// the fixed layout.
+fn table_width(wide: bool) -> Option<render::TableWidth> {
+    use std::io::IsTerminal;
+    if wide {
+        return Some(render::TableWidth::Wide);
+    }
+    let columns = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok());
+    let terminal = || {
+        let out = std::io::stdout();
+        out.is_terminal()
+            .then(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
+            .flatten()
+    };
+    columns.or_else(terminal).map(render::TableWidth::Columns)
 }
 
 /// Run `eval`.
@@ -204,7 +227,7 @@ fn render_results<'a>(
                 .unzip();
             let traces = traces.concat();
             if args.format == EvalFormat::Table {
-                let mut s = render::table_of_rows(rows);
+                let mut s = render::table_of_rows(rows, table_width(args.wide));
                 if explain {
                     s.push('\n');
                     s.push_str(&traces);

@@ -65,9 +65,48 @@ const HEADER: [&str; 7] = [
     "warnings",
 ];
 
-/// A terminal table of rows made by [`row`].
-pub fn table_of_rows(rows: Vec<Vec<String>>) -> String {
-    table_in_chunks(rows, TABLE_CHUNK_ROWS)
+/// A terminal table of rows made by [`row`], its long columns wrapped to fit `width` columns
+/// (`None`: the layout for files and pipes, [`WRAPPED_COLUMNS`]; [`TableWidth::Wide`]: no
+/// wrapping).
+pub fn table_of_rows(rows: Vec<Vec<String>>, width: Option<TableWidth>) -> String {
+    let wraps = match width {
+        None => WRAPPED_COLUMNS,
+        Some(TableWidth::Wide) => [(5, usize::MAX), (4, usize::MAX)],
+        Some(TableWidth::Columns(total)) => fitted_wraps(&rows, total),
+    };
+    table_in_chunks(rows, TABLE_CHUNK_ROWS, wraps)
+}
+
+/// How wide the eval table may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableWidth {
+    /// At most this many terminal columns (`COLUMNS` or the terminal's width).
+    Columns(usize),
+    /// As wide as the content (`--wide`).
+    Wide,
+}
+
+/// Wrap widths for the two long columns so that the table fits `total` columns: what the other
+/// columns and the borders leave, 7 parts to the "next step" and 3 to the types, never wider
+/// than [`WRAPPED_COLUMNS`] and never narrower than 16 and 8 (a terminal narrower than the fixed
+/// columns gets a table that overflows rather than one cell per letter).
+fn fitted_wraps(rows: &[Vec<String>], total: usize) -> [(usize, usize); 2] {
+    use tabled::grid::util::string::get_text_width;
+    let natural = |c: usize| {
+        let cells = rows.iter().flat_map(|r| r[c].lines().map(get_text_width));
+        cells.max().unwrap_or(0).max(get_text_width(HEADER[c]))
+    };
+    // Each column has a space on either side and a border after it; one border opens the row.
+    let fixed: usize = [0, 1, 2, 3, 6]
+        .iter()
+        .map(|&c| natural(c) + 3)
+        .sum::<usize>()
+        + 1
+        + 6;
+    let left = total.saturating_sub(fixed);
+    let next = (left * 7 / 10).clamp(16, WRAPPED_COLUMNS[0].1);
+    let types = left.saturating_sub(next).clamp(8, WRAPPED_COLUMNS[1].1);
+    [(5, next), (4, types)]
 }
 
 /// Rows per piece when a long table is laid out in parallel.
@@ -78,12 +117,12 @@ const TABLE_CHUNK_ROWS: usize = 2048;
 /// table (same header, every column as wide as the widest cell in any piece), and the pieces
 /// are joined by dropping the inner borders and repeated headers. The rounded style draws no
 /// line between body rows, so the result is the table laid out at once, byte for byte.
-fn table_in_chunks(mut rows: Vec<Vec<String>>, chunk: usize) -> String {
+fn table_in_chunks(mut rows: Vec<Vec<String>>, chunk: usize, wraps: Wraps) -> String {
     use rayon::prelude::*;
     use tabled::grid::util::string::get_text_width;
-    rows.par_iter_mut().for_each(|r| wrap_long_cells(r));
+    rows.par_iter_mut().for_each(|r| wrap_long_cells(r, wraps));
     if rows.len() <= chunk {
-        return table(rows.iter(), None);
+        return table(rows.iter(), None, wraps);
     }
     let widths: Vec<usize> = (0..HEADER.len())
         .map(|c| {
@@ -96,7 +135,7 @@ fn table_in_chunks(mut rows: Vec<Vec<String>>, chunk: usize) -> String {
         .collect();
     let pieces: Vec<String> = rows
         .par_chunks(chunk)
-        .map(|rows| table(rows.iter(), Some(&widths)))
+        .map(|rows| table(rows.iter(), Some(&widths), wraps))
         .collect();
     let last = pieces.len() - 1;
     let mut out = String::with_capacity(pieces.iter().map(String::len).sum());
@@ -116,7 +155,11 @@ fn table_in_chunks(mut rows: Vec<Vec<String>>, chunk: usize) -> String {
 }
 
 /// One table of `rows` under the header, with each column at least `widths` wide.
-fn table<'r>(rows: impl Iterator<Item = &'r Vec<String>>, widths: Option<&[usize]>) -> String {
+fn table<'r>(
+    rows: impl Iterator<Item = &'r Vec<String>>,
+    widths: Option<&[usize]>,
+    wraps: Wraps,
+) -> String {
     let mut b = Builder::with_capacity(rows.size_hint().0 + 1, HEADER.len());
     b.push_record(HEADER);
     for r in rows {
@@ -124,7 +167,7 @@ fn table<'r>(rows: impl Iterator<Item = &'r Vec<String>>, widths: Option<&[usize
     }
     let mut t = b.build();
     t.with(Style::rounded());
-    for (column, width) in WRAPPED_COLUMNS {
+    for (column, width) in wraps {
         t.modify(Columns::one(column), Width::wrap(width).keep_words(true));
     }
     for (column, width) in widths.unwrap_or_default().iter().enumerate() {
@@ -133,13 +176,16 @@ fn table<'r>(rows: impl Iterator<Item = &'r Vec<String>>, widths: Option<&[usize
     format!("{t}\n")
 }
 
-/// The gap sentences and type lists are long; they are wrapped to these widths (column, width)
-/// so the table fits a terminal.
-const WRAPPED_COLUMNS: [(usize, usize); 2] = [(5, 56), (4, 24)];
+/// Wrap widths of the long columns: (column, width).
+type Wraps = [(usize, usize); 2];
 
-/// Wrap the cells of [`WRAPPED_COLUMNS`] as the table would; a wrapped cell stays as it is.
-fn wrap_long_cells(cells: &mut [String]) {
-    for (column, width) in WRAPPED_COLUMNS {
+/// The gap sentences and type lists are long; without a terminal width to fit they are wrapped
+/// to these widths (column, width).
+const WRAPPED_COLUMNS: Wraps = [(5, 56), (4, 24)];
+
+/// Wrap the cells of `wraps` as the table would; a wrapped cell stays as it is.
+fn wrap_long_cells(cells: &mut [String], wraps: Wraps) {
+    for (column, width) in wraps {
         let cell = &mut cells[column];
         if tabled::grid::util::string::get_text_width(cell) > width {
             *cell = tabled::settings::width::Wrap::wrap(cell, width, true);
@@ -358,10 +404,11 @@ mod tests {
                     .collect()
             })
             .collect();
-        let whole = table(rows.iter(), None);
+        let whole = table(rows.iter(), None, WRAPPED_COLUMNS);
         assert!(whole.lines().count() > 30, "some cells span lines");
         for chunk in [1, 2, 5, 22, 23, 100] {
-            assert_eq!(table_in_chunks(rows.clone(), chunk), whole, "chunk {chunk}");
+            let pieces = table_in_chunks(rows.clone(), chunk, WRAPPED_COLUMNS);
+            assert_eq!(pieces, whole, "chunk {chunk}");
         }
     }
 
@@ -378,9 +425,23 @@ mod tests {
         let rows: Vec<Vec<String>> = evals.iter().map(row).collect();
         // Some cells really need wrapping, or this would prove little.
         assert!(rows.iter().any(|r| r[5].chars().count() > 56));
-        let whole = table(rows.iter(), None);
+        let whole = table(rows.iter(), None, WRAPPED_COLUMNS);
         for chunk in [1, 7, rows.len()] {
-            assert_eq!(table_in_chunks(rows.clone(), chunk), whole, "chunk {chunk}");
+            let pieces = table_in_chunks(rows.clone(), chunk, WRAPPED_COLUMNS);
+            assert_eq!(pieces, whole, "chunk {chunk}");
         }
+        // Fitted to 120 columns, no line is wider where the fixed columns leave room.
+        let fitted = table_of_rows(rows.clone(), Some(TableWidth::Columns(120)));
+        let widest = fitted.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        let fixed = table_of_rows(rows.clone(), None);
+        let fixed_widest = fixed.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(widest < fixed_widest, "{widest} vs {fixed_widest}");
+        // --wide: the longest line of a "next step" stands unbroken, as the fixed layout does not.
+        let longest = (rows.iter().flat_map(|r| r[5].lines()))
+            .max_by_key(|l| l.chars().count())
+            .unwrap()
+            .to_owned();
+        assert!(!fixed.contains(&longest));
+        assert!(table_of_rows(rows, Some(TableWidth::Wide)).contains(&longest));
     }
 }
