@@ -272,21 +272,9 @@ impl BadgeText<'_> {
     }
 }
 
+/// Badge text as XML; a control character has no place on a badge and is dropped.
 fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // Control characters are not allowed in XML 1.0; none belongs on a badge.
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::escape(s, None)
 }
 
 /// The SVG of a badge. `standing` colours are used unless the badge is neutral.

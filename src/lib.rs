@@ -16,6 +16,7 @@ pub mod history;
 pub mod import;
 pub mod links;
 pub mod load;
+pub(crate) mod markup;
 pub mod model;
 pub mod public;
 pub mod render;

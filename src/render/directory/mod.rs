@@ -371,20 +371,9 @@ struct EmbedView {
     markdown: String,
 }
 
+/// An attribute value of an embed snippet; control characters become spaces.
 fn html_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markup::escape(s, Some(' '))
 }
 
 /// Text for Markdown image alt text: the characters Markdown or HTML could read as syntax
