@@ -641,3 +641,133 @@ fn upcoming_names_links_found_missing_at_the_last_check() {
     );
     assert_eq!(run(&["--fail-on", "overdue"]).code, 0);
 }
+
+/// Terms edited in place on 2025-04-01 (Silver from 3,000 EUR instead of 5,000) and back on
+/// 2025-05-01: acme and delta (4,000 EUR in 2024, judged at the 2025-01-01 review) are Silver in
+/// between; omega, removed before, has no event; delta's file changed in the same commit.
+#[test]
+fn terms_changed_in_place_move_every_partner_whose_file_exists() {
+    let r = Repo::new();
+    r.write("programs/toy.toml", TOY);
+    for id in ["acme", "delta", "omega"] {
+        r.write(
+            &format!("partners/{id}.toml"),
+            &partner(id, &revenue(2024, "4000.00")),
+        );
+    }
+    r.commit("2025-02-10", "Add toy program, acme, delta and omega");
+    r.remove("partners/omega.toml");
+    r.commit("2025-03-01", "Remove omega");
+    let lower = TOY.replace(r#"{ EUR = "5000.00" }"#, r#"{ EUR = "3000.00" }"#);
+    assert_ne!(lower, TOY, "the toy terms name the Silver threshold");
+    r.write("programs/toy.toml", &lower);
+    let delta = partner(
+        "delta",
+        &(revenue(2024, "4000.00") + &revenue(2023, "1.00")),
+    );
+    r.write("partners/delta.toml", &delta);
+    r.commit("2025-04-01", "Silver from 3,000 EUR");
+    r.write("programs/toy.toml", TOY);
+    r.commit("2025-05-01", "Silver from 5,000 EUR again");
+    let doc = json(&r.run(&["history", "--until", "2025-06-30", "--format", "json"]));
+    let added = "Add toy program, acme, delta and omega";
+    let (down, up) = ("Silver from 5,000 EUR again", "Silver from 3,000 EUR");
+    let joined = |p: &str| {
+        row(
+            "2025-02-10",
+            "commit",
+            p,
+            "absent -> none",
+            "partner file added",
+            added,
+        )
+    };
+    assert_eq!(
+        rows(&doc, "acme"),
+        [
+            joined("acme"),
+            row(
+                "2025-04-01",
+                "commit",
+                "acme",
+                "none -> silver",
+                "program terms",
+                up
+            ),
+            row(
+                "2025-05-01",
+                "commit",
+                "acme",
+                "silver -> none",
+                "program terms",
+                down
+            ),
+        ]
+    );
+    assert_eq!(
+        rows(&doc, "delta"),
+        [
+            joined("delta"),
+            row(
+                "2025-04-01",
+                "commit",
+                "delta",
+                "none -> silver",
+                "partner file and program terms",
+                up
+            ),
+            row(
+                "2025-05-01",
+                "commit",
+                "delta",
+                "silver -> none",
+                "program terms",
+                down
+            ),
+        ]
+    );
+    assert_eq!(
+        rows(&doc, "omega"),
+        [
+            joined("omega"),
+            row(
+                "2025-03-01",
+                "commit",
+                "omega",
+                "none -> absent",
+                "partner file removed",
+                "Remove omega"
+            ),
+        ]
+    );
+}
+
+/// The cache of tree diffs in the git directory never changes the output: a first run writes
+/// it, a second reads it, a damaged file is ignored, `--no-cache` neither reads nor writes it.
+#[test]
+fn the_tree_diff_cache_changes_nothing() {
+    let r = story();
+    let cache = r.path().join(".git/partnerctl/history-tree-diffs-v1");
+    let args = ["history", "--until", "2026-06-30", "--format", "json"];
+    let uncached = r.run(&[&args[..], &["--no-cache"]].concat());
+    assert_eq!(uncached.code, 0, "{}", uncached.stderr);
+    assert!(!cache.exists(), "--no-cache wrote {}", cache.display());
+    let first = r.run(&args);
+    let text = std::fs::read_to_string(&cache).expect("the first run writes the cache");
+    assert!(
+        text.starts_with("partnerctl history tree-diff cache v1\nD - "),
+        "{text}"
+    );
+    assert!(text.contains(" gamma-neu.toml\n"), "{text}");
+    let second = r.run(&args);
+    std::fs::write(
+        &cache,
+        "partnerctl history tree-diff cache v1\nD 12 34 5\nnonsense",
+    )
+    .unwrap();
+    let damaged = r.run(&args);
+    for run in [&first, &second, &damaged] {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(run.stdout, uncached.stdout);
+    }
+}

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::{CmdResult, EXIT_OK};
-use crate::history::{self, render, Filter};
+use crate::history::{self, cache::DiffCache, render, Filter};
 use crate::model::scalar::Date;
 use crate::source::Repo;
 
@@ -36,6 +36,11 @@ pub struct HistoryArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = HistoryFormat::Table)]
     format: HistoryFormat,
+    /// Neither read nor write the cache of tree diffs in the git directory
+    /// (`.git/partnerctl/history-tree-diffs-v1`), which spares later runs re-reading every
+    /// version of `partners/`. The output is the same either way.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 /// Output formats of `history`.
@@ -69,12 +74,17 @@ pub fn run(args: &HistoryArgs) -> CmdResult {
         since: date(&args.since),
         since_commit: None,
     };
-    let timeline = history::build(git, tip, |ids| filter.wants_partner(ids))?;
+    let mut cache = if args.no_cache {
+        DiffCache::in_memory()
+    } else {
+        DiffCache::open(git.common_dir())
+    };
+    let timeline = history::build(git, tip, &mut cache, |ids| filter.wants_partner(ids))?;
     if let (Some(rev), None) = (&args.since, filter.since) {
         let id = repo.resolve(rev)?;
         let short = id.to_hex().to_string();
         // The last data commit at or before REV: events of later commits are shown.
-        let walked = history::walk::walk(git, id)?;
+        let walked = history::walk::walk(git, id, &mut cache)?;
         let last = walked.commits.last().map(|c| c.info.id.clone());
         filter.since_commit = Some(
             last.and_then(|l| timeline.commits.iter().position(|c| c.id == l))
@@ -85,6 +95,7 @@ pub fn run(args: &HistoryArgs) -> CmdResult {
                 })?,
         );
     }
+    cache.save();
     check_known(&timeline, &filter).map_err(super::user_error)?;
     let report = history::report(&timeline, &filter, until_date);
     let report = history::Report {

@@ -5,6 +5,7 @@
 //! partner is evaluated once per segment and once per calendar date inside it (a review, a
 //! scheduled version of the terms, an expiry), never once per commit.
 
+pub mod cache;
 pub mod render;
 mod segments;
 mod standing;

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
+use super::cache::DiffCache;
 use super::walk::{self, Change, CommitInfo, Listing, Walked};
 use super::IdSince;
 use crate::dataset::Catalog;
@@ -59,6 +60,17 @@ pub struct Identity {
     pub segments: Vec<Segment>,
 }
 
+/// A change of `programs/`: the standing of every partner whose file exists may change with it.
+#[derive(Debug, Clone)]
+pub struct ProgramChange {
+    /// Index of the commit.
+    pub commit: usize,
+    /// Its day.
+    pub date: Date,
+    /// Index of the program set from then on.
+    pub programs: usize,
+}
+
 /// Everything `history` evaluates.
 pub struct Timeline {
     /// Data commits, oldest first.
@@ -71,6 +83,33 @@ pub struct Timeline {
     pub partners: HashMap<gix::ObjectId, Option<Partner>>,
     /// Every partner that ever had a file.
     pub identities: Vec<Identity>,
+    /// The commits that changed `programs/`, oldest first.
+    pub program_changes: Vec<ProgramChange>,
+}
+
+impl Timeline {
+    /// The segments of `ident`, plus one for each change of the program terms while its file
+    /// exists. Those are added here rather than in the walk, so that only the partners asked
+    /// for pay for them (a change of terms would otherwise add a segment to every partner).
+    pub fn segments_of(&self, ident: &Identity) -> Vec<Segment> {
+        let mut out = Vec::with_capacity(ident.segments.len());
+        for (k, seg) in ident.segments.iter().enumerate() {
+            out.push(seg.clone());
+            let Some(blob) = seg.blob else { continue };
+            let next = ident.segments.get(k + 1).map_or(usize::MAX, |n| n.commit);
+            let changes = &self.program_changes;
+            let from = changes.partition_point(|c| c.commit <= seg.commit);
+            let to = changes.partition_point(|c| c.commit < next);
+            out.extend(changes[from..to.max(from)].iter().map(|c| Segment {
+                start: c.date,
+                commit: c.commit,
+                blob: Some(blob),
+                programs: c.programs,
+                cause: "program terms".into(),
+            }));
+        }
+        out
+    }
 }
 
 fn stem(name: &str) -> String {
@@ -82,9 +121,10 @@ fn stem(name: &str) -> String {
 pub fn build(
     git: &gix::Repository,
     tip: gix::ObjectId,
+    cache: &mut DiffCache,
     wanted: impl Fn(&[IdSince]) -> bool,
 ) -> Result<Timeline, SourceError> {
-    let Walked { commits, cut } = walk::walk(git, tip)?;
+    let Walked { commits, cut } = walk::walk(git, tip, cache)?;
     let mut b = Builder::default();
     let mut program_blobs: HashMap<gix::ObjectId, Option<Program>> = HashMap::new();
     let mut last = Date::from_ymd(1, 1, 1).expect("valid date");
@@ -95,6 +135,11 @@ pub fn build(
         if let Some(listing) = &c.programs {
             b.program_sets
                 .push(program_set(git, listing, &mut program_blobs));
+            b.program_changes.push(ProgramChange {
+                commit: ci,
+                date: last,
+                programs: b.program_sets.len() - 1,
+            });
         }
         let step = Step {
             commit: ci,
@@ -119,6 +164,7 @@ pub fn build(
         program_sets: b.program_sets,
         partners,
         identities: b.identities,
+        program_changes: b.program_changes,
     })
 }
 
@@ -182,6 +228,7 @@ struct Step {
 #[derive(Default)]
 struct Builder {
     program_sets: Vec<ProgramSet>,
+    program_changes: Vec<ProgramChange>,
     identities: Vec<Identity>,
     /// File name → identity, for files present now.
     live: HashMap<String, usize>,
@@ -202,7 +249,6 @@ impl Builder {
     }
 
     fn apply(&mut self, git: &gix::Repository, step: &Step, partners: Option<&Vec<Change>>) {
-        let mut touched: BTreeSet<usize> = BTreeSet::new();
         if let Some(changes) = partners {
             let old = self.current.clone_subset(changes);
             for c in changes {
@@ -227,7 +273,6 @@ impl Builder {
             for c in changes.iter().filter(|c| c.old.is_some()) {
                 if let (Some(id), Some(&ident)) = (c.new, self.live.get(&c.name)) {
                     self.push(ident, step, Some(id), format!("partner file{also}"));
-                    touched.insert(ident);
                 }
             }
             let new = &self.current;
@@ -245,7 +290,6 @@ impl Builder {
                     format!("renamed from {}", stem(&from)),
                 );
                 self.live.insert(to.clone(), ident);
-                touched.insert(ident);
                 added.retain(|a| *a != to);
             }
             for name in &removed {
@@ -254,7 +298,6 @@ impl Builder {
                 };
                 self.push(ident, step, None, "partner file removed".into());
                 self.gone.insert(name.clone(), ident);
-                touched.insert(ident);
             }
             for name in added {
                 let ident = self.gone.remove(&name).unwrap_or_else(|| {
@@ -270,16 +313,6 @@ impl Builder {
                 let blob = self.current[&name];
                 self.push(ident, step, Some(blob), "partner file added".into());
                 self.live.insert(name, ident);
-                touched.insert(ident);
-            }
-        }
-        if step.programs_changed {
-            let rest: Vec<(usize, gix::ObjectId)> = (self.live.iter())
-                .filter(|(_, i)| !touched.contains(*i))
-                .map(|(name, i)| (*i, self.current[name]))
-                .collect();
-            for (ident, blob) in rest {
-                self.push(ident, step, Some(blob), "program terms".into());
             }
         }
     }

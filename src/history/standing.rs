@@ -208,11 +208,9 @@ pub fn events_of(t: &Timeline, ident: &Identity, until: Date) -> Vec<(Event, usi
             .map(|i| i.id.clone())
             .unwrap_or_default()
     };
-    for (k, seg) in ident.segments.iter().enumerate() {
-        let end = ident
-            .segments
-            .get(k + 1)
-            .map_or(until, |n| n.start.add_days(-1));
+    let segments = t.segments_of(ident);
+    for (k, seg) in segments.iter().enumerate() {
+        let end = segments.get(k + 1).map_or(until, |n| n.start.add_days(-1));
         let commit = &t.commits[seg.commit];
         let partner = seg
             .blob

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::cache::{DiffCache, DiffKey};
 use crate::model::scalar::Date;
 use crate::source::SourceError;
 
@@ -61,8 +62,50 @@ fn err(what: &str, e: impl std::fmt::Display) -> SourceError {
 }
 
 /// Walk the first-parent chain from `tip` back to the root (or to where a shallow clone ends).
-/// Only the subtree ids of each commit are compared; listings are read for changed ones.
-pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceError> {
+/// Only the subtree ids of each commit are compared; listings are read for changed ones, and
+/// diffs of `partners/` come from `cache` when it knows them.
+pub fn walk(
+    git: &gix::Repository,
+    tip: gix::ObjectId,
+    cache: &mut DiffCache,
+) -> Result<Walked, SourceError> {
+    let (chain, cut) = first_parent_chain(git, tip)?;
+    let mut commits = Vec::new();
+    let (mut last_partners, mut last_programs) = (None, None);
+    // The partners tree of the previous data commit, kept decoded: each tree is read once.
+    let mut last_tree: Option<Decoded> = None;
+    for (i, (id, tree)) in chain.into_iter().enumerate() {
+        let (partners, programs) = subtrees(git, tree)?;
+        let changed_partners = i == 0 || partners != last_partners;
+        let changed_programs = i == 0 || programs != last_programs;
+        if !changed_partners && !changed_programs {
+            continue;
+        }
+        let commit = git
+            .find_commit(id)
+            .map_err(|e| err("reading a commit", e))?;
+        let changes = changed_partners
+            .then(|| partners_diff(git, cache, &mut last_tree, (last_partners, partners)))
+            .transpose()?;
+        commits.push(DataCommit {
+            info: info(&commit)?,
+            id,
+            partners: changes,
+            programs: changed_programs
+                .then(|| listing(git, programs))
+                .transpose()?,
+        });
+        (last_partners, last_programs) = (partners, programs);
+    }
+    Ok(Walked { commits, cut })
+}
+
+/// Commit and tree ids, oldest first, and the commit whose parent a shallow clone lacks.
+type Chain = (Vec<(gix::ObjectId, gix::ObjectId)>, Option<CommitInfo>);
+
+/// The first-parent chain from `tip`, oldest first, with each commit's tree, and the commit
+/// whose parent is missing in a shallow clone.
+fn first_parent_chain(git: &gix::Repository, tip: gix::ObjectId) -> Result<Chain, SourceError> {
     let mut chain = Vec::new();
     let mut cut = None;
     let mut next = Some(tip);
@@ -86,40 +129,30 @@ pub fn walk(git: &gix::Repository, tip: gix::ObjectId) -> Result<Walked, SourceE
         chain.push((id, tree));
     }
     chain.reverse();
-    let mut commits = Vec::new();
-    let (mut last_partners, mut last_programs) = (None, None);
-    // The partners tree of the previous data commit, kept inflated: each tree is read once.
-    let mut last_tree: Option<gix::Tree<'_>> = None;
-    for (i, (id, tree)) in chain.into_iter().enumerate() {
-        let (partners, programs) = subtrees(git, tree)?;
-        let changed_partners = i == 0 || partners != last_partners;
-        let changed_programs = i == 0 || programs != last_programs;
-        if !changed_partners && !changed_programs {
-            continue;
-        }
-        let commit = git
-            .find_commit(id)
-            .map_err(|e| err("reading a commit", e))?;
-        let mut changes = None;
-        if changed_partners {
-            let tree = partners
-                .map(|t| git.find_tree(t))
-                .transpose()
-                .map_err(|e| err("reading a tree", e))?;
-            changes = Some(tree_diff(last_tree.as_ref(), tree.as_ref())?);
-            last_tree = tree;
-        }
-        commits.push(DataCommit {
-            info: info(&commit)?,
-            id,
-            partners: changes,
-            programs: changed_programs
-                .then(|| listing(git, programs))
-                .transpose()?,
-        });
-        (last_partners, last_programs) = (partners, programs);
+    Ok((chain, cut))
+}
+
+/// The changed files between two versions of `partners/`: from the cache, or by decoding the
+/// new tree (and the old one, unless it is `last`, the tree decoded for the previous commit).
+fn partners_diff(
+    git: &gix::Repository,
+    cache: &mut DiffCache,
+    last: &mut Option<Decoded>,
+    key: DiffKey,
+) -> Result<Vec<Change>, SourceError> {
+    if let Some(changes) = cache.get(&key) {
+        *last = None;
+        return Ok(changes.to_vec());
     }
-    Ok(Walked { commits, cut })
+    let old = match (last.take(), key.0) {
+        (Some(d), Some(id)) if d.id == id => Some(d),
+        (_, old) => old.map(|id| Decoded::read(git, id)).transpose()?,
+    };
+    let new = key.1.map(|id| Decoded::read(git, id)).transpose()?;
+    let changes = tree_diff(old.as_ref(), new.as_ref());
+    cache.insert(key, changes.clone());
+    *last = new;
+    Ok(changes)
 }
 
 fn info(commit: &gix::Commit<'_>) -> Result<CommitInfo, SourceError> {
@@ -177,28 +210,46 @@ fn listing(git: &gix::Repository, tree: Option<gix::ObjectId>) -> Result<Listing
         .collect())
 }
 
-/// The `.toml` blob entries of a tree. Git sorts a directory as its name plus `/`; among the
-/// files left once directories are dropped, that is plain byte order.
-fn entries<'t>(
-    tree: Option<&'t gix::Tree<'_>>,
-) -> Result<Vec<(&'t [u8], gix::ObjectId)>, SourceError> {
-    let Some(tree) = tree else {
-        return Ok(Vec::new());
-    };
-    let decoded = tree.decode().map_err(|e| err("reading a tree", e))?;
-    Ok((decoded.entries.into_iter())
-        .filter(|e| e.mode.is_blob() && e.filename.ends_with(b".toml"))
-        .map(|e| (AsRef::<[u8]>::as_ref(e.filename), e.oid.to_owned()))
-        .collect())
+/// A tree's `.toml` blob entries, decoded once: names as ranges of the tree's bytes.
+struct Decoded {
+    id: gix::ObjectId,
+    data: Vec<u8>,
+    entries: Vec<(std::ops::Range<usize>, gix::ObjectId)>,
+}
+
+impl Decoded {
+    fn read(git: &gix::Repository, id: gix::ObjectId) -> Result<Decoded, SourceError> {
+        let data = git
+            .find_tree(id)
+            .map_err(|e| err("reading a tree", e))?
+            .take_data();
+        let base = data.as_ptr() as usize;
+        let mut entries = Vec::new();
+        for entry in gix::objs::TreeRefIter::from_bytes(&data, id.kind()) {
+            let e = entry.map_err(|e| err("reading a tree", e))?;
+            if e.mode.is_blob() && e.filename.ends_with(b".toml") {
+                let start = e.filename.as_ptr() as usize - base;
+                entries.push((start..start + e.filename.len(), e.oid.to_owned()));
+            }
+        }
+        Ok(Decoded { id, data, entries })
+    }
+
+    fn entries(&self) -> impl Iterator<Item = (&[u8], gix::ObjectId)> {
+        (self.entries.iter()).map(|(name, id)| (&self.data[name.clone()], *id))
+    }
+}
+
+fn listing_of(d: Option<&Decoded>) -> Vec<(&[u8], gix::ObjectId)> {
+    d.map(|d| d.entries().collect()).unwrap_or_default()
 }
 
 /// The files that differ between two versions of a tree: one merge walk over both listings.
-fn tree_diff(
-    old: Option<&gix::Tree<'_>>,
-    new: Option<&gix::Tree<'_>>,
-) -> Result<Vec<Change>, SourceError> {
+/// Git sorts a directory as its name plus `/`; among the files left once directories are
+/// dropped, that is plain byte order.
+fn tree_diff(old: Option<&Decoded>, new: Option<&Decoded>) -> Vec<Change> {
     use std::cmp::Ordering;
-    let (a, b) = (entries(old)?, entries(new)?);
+    let (a, b) = (listing_of(old), listing_of(new));
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::new();
     while i < a.len() || j < b.len() {
@@ -223,7 +274,7 @@ fn tree_diff(
             });
         }
     }
-    Ok(out)
+    out
 }
 
 /// The bytes of a blob, unless it is larger than [`crate::source::MAX_FILE_BYTES`].
