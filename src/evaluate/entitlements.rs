@@ -11,20 +11,24 @@ use crate::model::scalar::{Currency, Id};
 /// The entitlement lists already built during one batch of evaluations, by program and grant
 /// sources. Entitlements depend only on the terms and on what grants them, so partners holding
 /// the same tiers, types and statuses share one list instead of building equal ones.
+///
+/// Keys hold the address of the terms, so the memo borrows the terms (`'t`) for as long as it
+/// lives: an address cannot be reused by other terms while the memo can still answer for it.
 #[derive(Default)]
-pub(super) struct EntitlementMemo {
+pub struct EntitlementMemo<'t> {
     #[allow(clippy::type_complexity)]
     lists: Mutex<HashMap<MemoKey, (Arc<Vec<Entitlement>>, Arc<Vec<Entitlement>>)>>,
+    terms: std::marker::PhantomData<&'t Program>,
 }
 
 /// The terms (by address, stable while one batch borrows them) and each grant source with the
 /// address of its grants.
 type MemoKey = (usize, Vec<(String, usize)>);
 
-impl EntitlementMemo {
+impl<'t> EntitlementMemo<'t> {
     pub(super) fn get(
         &self,
-        terms: &Program,
+        terms: &'t Program,
         grants: &[(String, &Grants)],
     ) -> (Arc<Vec<Entitlement>>, Arc<Vec<Entitlement>>) {
         let key: MemoKey = (

@@ -30,7 +30,7 @@ pub use result::{
 use crate::model::partner::{Membership, Partner};
 use crate::model::program::Program;
 use crate::model::scalar::Date;
-use entitlements::EntitlementMemo;
+pub use entitlements::EntitlementMemo;
 
 /// Days ahead in which an expiring certification or approval is worth a warning.
 pub const EXPIRY_WARNING_DAYS: i64 = 90;
@@ -66,12 +66,14 @@ pub fn evaluate(
     )
 }
 
-fn evaluate_memo(
+/// [`evaluate`], sharing the entitlement lists of each (terms, grant sources) through `memo`
+/// across many evaluations under the same borrowed terms (every date of a history, say).
+pub fn evaluate_memo<'t>(
     partner: &Partner,
     membership: &Membership,
-    terms: &Program,
+    terms: &'t Program,
     as_of: Date,
-    memo: &EntitlementMemo,
+    memo: &EntitlementMemo<'t>,
 ) -> Evaluation {
     let mut ev = standing::evaluate_once(partner, membership, terms, as_of, memo);
     standing::apply_grace(&mut ev, partner, membership, terms, as_of, memo);

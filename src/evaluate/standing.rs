@@ -14,12 +14,12 @@ use crate::model::program::{Grants, GrantsTo, Level, Program};
 use crate::model::scalar::{Date, Id};
 
 /// The evaluation on `as_of`, before a grace period or the end of the membership is applied.
-pub(super) fn evaluate_once(
+pub(super) fn evaluate_once<'t>(
     partner: &Partner,
     membership: &Membership,
-    terms: &Program,
+    terms: &'t Program,
     as_of: Date,
-    memo: &EntitlementMemo,
+    memo: &EntitlementMemo<'t>,
 ) -> Evaluation {
     let levels = track_levels(terms, membership.track.as_ref());
     let mut cx = Cx::new(partner, membership, terms, as_of, levels);
@@ -248,13 +248,13 @@ pub(super) fn end_membership(ev: &mut Evaluation, day: Date, reason: Option<Stri
 
 /// A program with a grace period keeps a tier the partner qualified for at a monthly sample point
 /// within the last `grace_months`, until the grace period after that point ends.
-pub(super) fn apply_grace(
+pub(super) fn apply_grace<'t>(
     ev: &mut Evaluation,
     partner: &Partner,
     membership: &Membership,
-    terms: &Program,
+    terms: &'t Program,
     as_of: Date,
-    memo: &EntitlementMemo,
+    memo: &EntitlementMemo<'t>,
 ) {
     let Some(g) = terms.review.grace_months.filter(|g| *g > 0) else {
         return;

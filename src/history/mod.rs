@@ -108,12 +108,14 @@ impl Filter {
 /// Evaluate every wanted identity over its segments, in parallel, up to `until`.
 pub fn report(timeline: &Timeline, filter: &Filter, until: Date) -> Report {
     use rayon::prelude::*;
+    let catalogs: Vec<_> = timeline.program_sets.iter().map(|s| s.catalog()).collect();
+    let memo = crate::evaluate::EntitlementMemo::default();
     let mut partners: Vec<PartnerHistory> = timeline
         .identities
         .par_iter()
         .filter(|ident| filter.wants_partner(&ident.ids))
         .filter_map(|ident| {
-            let events: Vec<Event> = events_of(timeline, ident, until)
+            let events: Vec<Event> = events_of(timeline, &catalogs, &memo, ident, until)
                 .into_iter()
                 .filter(|(e, c)| filter.wants_event(e, *c))
                 .map(|(e, _)| e)

@@ -20,6 +20,8 @@ use crate::source::{SourceError, SourceFile};
 pub struct ProgramSet {
     /// Valid programs, any order.
     pub programs: Vec<Program>,
+    /// The blobs of each program's valid versions, sorted: equal lists mean equal terms.
+    pub versions: HashMap<String, Vec<gix::ObjectId>>,
 }
 
 impl ProgramSet {
@@ -173,19 +175,20 @@ fn program_set(
     listing: &Listing,
     cache: &mut HashMap<gix::ObjectId, Option<Program>>,
 ) -> ProgramSet {
-    let programs = listing
-        .iter()
-        .filter_map(|(name, id)| {
-            cache
-                .entry(*id)
-                .or_insert_with(|| {
-                    let file = source_file(git, &format!("programs/{name}"), *id)?;
-                    valid(load::load_program(&file))
-                })
-                .clone()
-        })
-        .collect();
-    ProgramSet { programs }
+    let mut set = ProgramSet::default();
+    for (name, id) in listing {
+        let program = cache.entry(*id).or_insert_with(|| {
+            let file = source_file(git, &format!("programs/{name}"), *id)?;
+            valid(load::load_program(&file))
+        });
+        if let Some(program) = program {
+            let versions = set.versions.entry(program.id.to_string()).or_default();
+            versions.push(*id);
+            versions.sort();
+            set.programs.push(program.clone());
+        }
+    }
+    set
 }
 
 fn source_file(git: &gix::Repository, path: &str, id: gix::ObjectId) -> Option<SourceFile> {

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::segments::{Identity, Timeline};
+use super::segments::{Identity, Segment, Timeline};
 use super::{Event, EventKind};
 use crate::dataset::Catalog;
-use crate::evaluate::{self, time, Evaluation};
+use crate::evaluate::{self, time, EntitlementMemo, Evaluation};
 use crate::model::program::{JudgeOn, Requirement};
 use crate::model::scalar::Date;
 use crate::model::Partner;
@@ -71,15 +71,6 @@ impl Standing {
 }
 
 type Standings = BTreeMap<String, Standing>;
-
-/// The standing in each program of `partner` as of `as_of`.
-pub fn standings(partner: &Partner, catalog: &Catalog<'_>, as_of: Date) -> Standings {
-    evaluate::evaluate_each([partner], catalog, as_of, |ev| {
-        (ev.program.clone(), Standing::of(&ev))
-    })
-    .into_iter()
-    .collect()
-}
 
 /// Days after `start` and up to `end` on which `partner`'s standing may change without a commit,
 /// each with what happens then.
@@ -193,83 +184,150 @@ fn add_fact_dates(partner: &Partner, program: &str, add: &mut impl FnMut(Date, S
     }
 }
 
-/// The events of one identity up to `until`, each with the index of its commit.
-pub fn events_of(t: &Timeline, ident: &Identity, until: Date) -> Vec<(Event, usize)> {
-    let mut out = Vec::new();
-    let mut memo: HashMap<(gix::ObjectId, usize, Date), Arc<Standings>> = HashMap::new();
-    let mut prev: Arc<Standings> = Arc::default();
-    let id_at = |d: Date| {
-        ident
-            .ids
-            .iter()
-            .rev()
-            .find(|i| i.since <= d)
-            .or(ident.ids.first())
-            .map(|i| i.id.clone())
-            .unwrap_or_default()
-    };
+/// The events of one identity up to `until`, each with the index of its commit; `catalogs` are
+/// those of `t.program_sets`, by index.
+pub fn events_of<'t>(
+    t: &Timeline,
+    catalogs: &[Catalog<'t>],
+    lists: &EntitlementMemo<'t>,
+    ident: &Identity,
+    until: Date,
+) -> Vec<(Event, usize)> {
     let segments = t.segments_of(ident);
+    let from = segments.first().map_or(until, |s| s.start);
+    let mut memo = Memo {
+        t,
+        catalogs,
+        lists,
+        from,
+        until,
+        standings: HashMap::new(),
+        calendars: HashMap::new(),
+    };
+    let mut out = Vec::new();
+    let mut prev: Arc<Standings> = Arc::default();
     for (k, seg) in segments.iter().enumerate() {
         let end = segments.get(k + 1).map_or(until, |n| n.start.add_days(-1));
-        let commit = &t.commits[seg.commit];
-        let partner = seg
-            .blob
-            .and_then(|b| t.partners.get(&b))
-            .and_then(Option::as_ref);
-        let catalog = t.program_sets[seg.programs].catalog();
-        let mut at = |d: Date, prev: &Standings| -> Arc<Standings> {
-            match (seg.blob, partner) {
-                (None, _) => Arc::default(),
-                (Some(_), None) => Arc::new(
-                    prev.keys()
-                        .map(|p| (p.clone(), Standing::invalid()))
-                        .collect(),
-                ),
-                (Some(b), Some(p)) => memo
-                    .entry((b, seg.programs, d))
-                    .or_insert_with(|| Arc::new(standings(p, &catalog, d)))
-                    .clone(),
-            }
-        };
-        let now = at(seg.start, &prev);
-        diff(&prev, &now, |program, before, after| {
-            out.push((
-                Event {
-                    date: seg.start,
-                    kind: EventKind::Commit,
-                    partner: id_at(seg.start),
-                    program: program.to_owned(),
-                    before,
-                    after,
-                    cause: seg.cause.clone(),
-                    commit: commit.clone(),
-                },
-                seg.commit,
-            ))
-        });
-        prev = now;
-        let Some(p) = partner else { continue };
-        for (d, causes) in calendar(p, &catalog, seg.start, end) {
-            let now = at(d, &prev);
-            diff(&prev, &now, |program, before, after| {
-                out.push((
-                    Event {
-                        date: d,
-                        kind: EventKind::Calendar,
-                        partner: id_at(d),
+        let partner = seg.blob.and_then(|b| t.partners.get(&b)?.as_ref());
+        let mut push =
+            |date: Date, kind: EventKind, cause: &str, prev: &Standings, now: &Standings| {
+                diff(prev, now, |program, before, after| {
+                    let event = Event {
+                        date,
+                        kind,
+                        partner: id_at(ident, date),
                         program: program.to_owned(),
                         before,
                         after,
-                        cause: causes.join("; "),
-                        commit: commit.clone(),
-                    },
-                    seg.commit,
-                ))
-            });
+                        cause: cause.to_owned(),
+                        commit: t.commits[seg.commit].clone(),
+                    };
+                    out.push((event, seg.commit));
+                });
+            };
+        let now = memo.standings_at(seg, partner, seg.start, &prev);
+        push(seg.start, EventKind::Commit, &seg.cause, &prev, &now);
+        prev = now;
+        let (Some(blob), Some(p), true) = (seg.blob, partner, end > seg.start) else {
+            continue;
+        };
+        let calendar = memo.calendar(blob, p, seg.programs);
+        for (&d, causes) in calendar.range(seg.start.add_days(1)..=end) {
+            let now = memo.standings_at(seg, partner, d, &prev);
+            push(d, EventKind::Calendar, &causes.join("; "), &prev, &now);
             prev = now;
         }
     }
     out
+}
+
+/// The id `ident` had on `d`.
+fn id_at(ident: &Identity, d: Date) -> String {
+    (ident.ids.iter().rev())
+        .find(|i| i.since <= d)
+        .or(ident.ids.first())
+        .map(|i| i.id.clone())
+        .unwrap_or_default()
+}
+
+/// A partner file's standing in one membership: (blob, membership index, blobs of the terms'
+/// versions, day). The day is the first day of the calendar span the date falls in when the
+/// standing cannot change inside such a span (see [`changes_only_on_calendar_dates`]), so that
+/// terms changed and changed back, or a change of another program, reuse the evaluation.
+type StandingKey = (gix::ObjectId, usize, Vec<gix::ObjectId>, Date);
+
+/// Dates on which a standing may change without a commit, each with what happens then.
+type Calendar = BTreeMap<Date, Vec<String>>;
+
+/// What the evaluations of one identity share.
+struct Memo<'a, 't> {
+    t: &'a Timeline,
+    catalogs: &'a [Catalog<'t>],
+    lists: &'a EntitlementMemo<'t>,
+    /// The identity's first day: every calendar starts there.
+    from: Date,
+    until: Date,
+    standings: HashMap<StandingKey, Standing>,
+    calendars: HashMap<(gix::ObjectId, usize), Arc<Calendar>>,
+}
+
+impl Memo<'_, '_> {
+    /// The dates from the identity's first day to `until` on which the standing of this file
+    /// under this program set may change without a commit.
+    fn calendar(&mut self, blob: gix::ObjectId, partner: &Partner, set: usize) -> Arc<Calendar> {
+        let (catalog, from, until) = (&self.catalogs[set], self.from, self.until);
+        (self.calendars.entry((blob, set)))
+            .or_insert_with(|| Arc::new(calendar(partner, catalog, from.add_days(-1), until)))
+            .clone()
+    }
+
+    fn standings_at(
+        &mut self,
+        seg: &Segment,
+        partner: Option<&Partner>,
+        d: Date,
+        prev: &Standings,
+    ) -> Arc<Standings> {
+        let (blob, p) = match (seg.blob, partner) {
+            (None, _) => return Arc::default(),
+            (Some(_), None) => {
+                let invalid = prev.keys().map(|p| (p.clone(), Standing::invalid()));
+                return Arc::new(invalid.collect());
+            }
+            (Some(b), Some(p)) => (b, p),
+        };
+        let calendar = self.calendar(blob, p, seg.programs);
+        let span_start = calendar.range(..=d).next_back().map_or(self.from, |e| *e.0);
+        let (catalog, set) = (
+            &self.catalogs[seg.programs],
+            &self.t.program_sets[seg.programs],
+        );
+        let mut out = Standings::new();
+        for (i, m) in p.memberships.iter().enumerate() {
+            let program = m.program.as_str();
+            let Some(terms) = catalog.terms(program, d) else {
+                continue;
+            };
+            let steady = changes_only_on_calendar_dates(catalog.all_versions(program));
+            let versions = set.versions.get(program).cloned().unwrap_or_default();
+            let key = (blob, i, versions, if steady { span_start } else { d });
+            let lists = self.lists;
+            let standing = (self.standings.entry(key))
+                .or_insert_with(|| Standing::of(&evaluate::evaluate_memo(p, m, terms, d, lists)));
+            out.insert(program.to_owned(), standing.clone());
+        }
+        Arc::new(out)
+    }
+}
+
+/// Whether a standing in these terms changes only on the dates [`calendar`] lists: terms judged
+/// on the review date (facts count by the review's windows, which move only at reviews) without
+/// a grace period (which ends on a day the calendar does not know). Terms judged day by day are
+/// evaluated on every date asked for.
+fn changes_only_on_calendar_dates(versions: &[&crate::model::Program]) -> bool {
+    versions
+        .iter()
+        .all(|terms| !follows_facts(terms) && terms.review.grace_months.is_none_or(|g| g == 0))
 }
 
 /// Call `f` for each program whose standing differs.
