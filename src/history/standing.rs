@@ -268,15 +268,26 @@ struct Memo<'a, 't> {
     from: Date,
     until: Date,
     standings: HashMap<StandingKey, Standing>,
-    calendars: HashMap<(gix::ObjectId, usize), Arc<Calendar>>,
+    /// By file and the blobs of the versions of each program it is a member of.
+    calendars: HashMap<(gix::ObjectId, Vec<Vec<gix::ObjectId>>), Arc<Calendar>>,
 }
 
 impl Memo<'_, '_> {
     /// The dates from the identity's first day to `until` on which the standing of this file
-    /// under this program set may change without a commit.
+    /// under this program set may change without a commit. Kept by the terms' blobs rather
+    /// than by program set, so that a change of other programs reuses it.
     fn calendar(&mut self, blob: gix::ObjectId, partner: &Partner, set: usize) -> Arc<Calendar> {
+        let versions = &self.t.program_sets[set].versions;
+        let terms: Vec<Vec<gix::ObjectId>> = (partner.memberships.iter())
+            .map(|m| {
+                versions
+                    .get(m.program.as_str())
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
         let (catalog, from, until) = (&self.catalogs[set], self.from, self.until);
-        (self.calendars.entry((blob, set)))
+        (self.calendars.entry((blob, terms)))
             .or_insert_with(|| Arc::new(calendar(partner, catalog, from.add_days(-1), until)))
             .clone()
     }
