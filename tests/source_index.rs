@@ -16,10 +16,10 @@ const C: &str = "partners/c.toml";
 const PROGRAM: &str = "programs/nospamproxy.toml";
 
 /// Path → blob id.
-fn ids(snap: &Snapshot) -> BTreeMap<String, String> {
+fn ids(snap: &Snapshot) -> BTreeMap<String, Option<gix::ObjectId>> {
     snap.files
         .iter()
-        .map(|f| (f.path.clone(), f.blob_id.clone()))
+        .map(|f| (f.path.clone(), f.blob_id))
         .collect()
 }
 
@@ -98,10 +98,9 @@ fn fill_matches_disk(repo: &TestRepo, source: &Repo, mut lazy: Snapshot) {
 }
 
 /// The blob id git has for `rel` in the index.
-fn staged_id(repo: &TestRepo, rel: &str) -> String {
-    repo.git(&["rev-parse", &format!(":{rel}")])
-        .trim()
-        .to_owned()
+fn staged_id(repo: &TestRepo, rel: &str) -> Option<gix::ObjectId> {
+    let hex = repo.git(&["rev-parse", &format!(":{rel}")]);
+    Some(gix::ObjectId::from_hex(hex.trim().as_bytes()).expect("git prints a full id"))
 }
 
 #[test]

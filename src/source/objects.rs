@@ -109,7 +109,7 @@ impl Repo {
             if !with_bytes {
                 return Ok(Ok(SourceFile {
                     path: rel,
-                    blob_id: id.to_string(),
+                    blob_id: Some(id),
                     bytes: Vec::new(),
                 }));
             }
@@ -117,7 +117,7 @@ impl Repo {
                 if let Some(bytes) = read_loose_blob(&objects_dir, &id) {
                     return Ok(Ok(SourceFile {
                         path: rel,
-                        blob_id: id.to_string(),
+                        blob_id: Some(id),
                         bytes,
                     }));
                 }
@@ -133,7 +133,7 @@ impl Repo {
             };
             Ok(Ok(SourceFile {
                 path: rel,
-                blob_id: id.to_string(),
+                blob_id: Some(id),
                 bytes,
             }))
         })?;

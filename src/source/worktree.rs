@@ -55,13 +55,13 @@ impl Repo {
                     let file = SourceFile {
                         path: rel,
                         bytes: Vec::new(),
-                        blob_id: id.to_string(),
+                        blob_id: Some(id),
                     };
                     return Job::Read(Ok(file), Some(Unchanged { id, abs, stat }));
                 }
                 let file = std::fs::read(&abs)
                     .map(|bytes| SourceFile {
-                        blob_id: if hash { blob_id(&bytes) } else { String::new() },
+                        blob_id: if hash { blob_id(&bytes) } else { None },
                         path: rel.clone(),
                         bytes,
                     })
