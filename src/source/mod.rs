@@ -191,15 +191,13 @@ impl Repo {
     /// bytes (empty) until [`Repo::fill`] reads them. So do working-tree files that the git index
     /// shows unchanged, as `git status` finds them: their stat data matches the index entry, which
     /// is not racily clean; their blob id is the entry's. Every other working-tree file is read and
-    /// hashed. Without a readable index, or when git may convert files on the way into the index
-    /// (line endings, filters), every working-tree file is read and hashed.
+    /// hashed, as is every file that git converts on the way into the index (attributes `text`,
+    /// `eol`, `filter`, … as gix evaluates them). Without a readable index, or when
+    /// `core.autocrlf` may convert any text file, every working-tree file is read and hashed.
     pub fn snapshot_lazy(&self, side: &Side) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
             Side::WorkTree => {
-                let index = self
-                    .git
-                    .as_ref()
-                    .and_then(|git| StatIndex::load(git, &self.root));
+                let index = self.git.as_ref().and_then(StatIndex::load);
                 self.read_worktree_with(true, index.as_ref())?
             }
             Side::Rev(rev) => self.read_revision(rev, false)?,
