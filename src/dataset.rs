@@ -81,24 +81,22 @@ impl Dataset {
         as_of: Date,
         rules: &Rules,
     ) -> (Dataset, Dataset) {
-        let mut unique: BTreeMap<(&str, &str), &SourceFile> = BTreeMap::new();
+        let mut unique: BTreeMap<(&str, Option<gix::ObjectId>), &SourceFile> = BTreeMap::new();
         for f in base.files.iter().chain(&head.files) {
-            unique
-                .entry((f.path.as_str(), f.blob_id.as_str()))
-                .or_insert(f);
+            unique.entry((f.path.as_str(), f.blob_id)).or_insert(f);
         }
         let files: Vec<&SourceFile> = unique.into_values().collect();
-        let mut programs: BTreeMap<(String, String), Loaded<Program>> = files
+        let mut programs: BTreeMap<(String, Option<gix::ObjectId>), Loaded<Program>> = files
             .par_iter()
             .filter(|f| FileKind::of_path(&f.path) == Some(FileKind::Program))
-            .map(|f| ((f.path.clone(), f.blob_id.clone()), load::load_program(f)))
+            .map(|f| ((f.path.clone(), f.blob_id), load::load_program(f)))
             .collect();
-        let mut partners: BTreeMap<(String, String), Loaded<Partner>> = files
+        let mut partners: BTreeMap<(String, Option<gix::ObjectId>), Loaded<Partner>> = files
             .par_iter()
             .filter(|f| FileKind::of_path(&f.path) == Some(FileKind::Partner))
-            .map(|f| ((f.path.clone(), f.blob_id.clone()), load::load_partner(f)))
+            .map(|f| ((f.path.clone(), f.blob_id), load::load_partner(f)))
             .collect();
-        let key = |f: &SourceFile| (f.path.clone(), f.blob_id.clone());
+        let key = |f: &SourceFile| (f.path.clone(), f.blob_id);
         // The base side copies what it shares with the head side; the head side then takes the
         // parses themselves.
         let base_ds = Dataset {
@@ -230,14 +228,14 @@ fn is_program(path: &str) -> bool {
 /// their bytes from the head side instead of reading (and inflating) the same blobs again.
 fn fill_both(repo: &Repo, base: &mut Snapshot, head: &mut Snapshot) -> Result<(), SourceError> {
     repo.fill(head, |_| true)?;
-    let known: BTreeMap<&str, &Vec<u8>> = head
+    let known: BTreeMap<gix::ObjectId, &Vec<u8>> = head
         .files
         .iter()
         .filter(|f| !f.bytes.is_empty())
-        .map(|f| (f.blob_id.as_str(), &f.bytes))
+        .filter_map(|f| Some((f.blob_id?, &f.bytes)))
         .collect();
     for f in base.files.iter_mut().filter(|f| f.bytes.is_empty()) {
-        if let Some(bytes) = known.get(f.blob_id.as_str()) {
+        if let Some(bytes) = f.blob_id.and_then(|id| known.get(&id)) {
             f.bytes = (*bytes).clone();
         }
     }
@@ -316,7 +314,7 @@ mod tests {
                 .map(|(path, blob)| SourceFile {
                     path: (*path).into(),
                     bytes: Vec::new(),
-                    blob_id: (*blob).into(),
+                    blob_id: crate::source::blob_id(blob.as_bytes()),
                 })
                 .collect(),
             ..Snapshot::default()

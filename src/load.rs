@@ -26,8 +26,8 @@ pub use crate::model::FileKind;
 pub struct Loaded<T> {
     /// Repository-relative path.
     pub path: String,
-    /// Git blob id of the bytes.
-    pub blob_id: String,
+    /// Git blob id of the bytes (see [`SourceFile::blob_id`]).
+    pub blob_id: Option<gix::ObjectId>,
     /// The file's text, when it was UTF-8.
     pub text: Option<String>,
     /// The typed record; `None` when syntax or schema errors prevented it.
@@ -77,7 +77,7 @@ pub fn load_partner(file: &SourceFile) -> Loaded<Partner> {
         if let Some(record) = record {
             return Loaded {
                 path: file.path.clone(),
-                blob_id: file.blob_id.clone(),
+                blob_id: file.blob_id,
                 text: Some(text.to_owned()),
                 record: Some(record),
                 diagnostics: Vec::new(),
@@ -101,7 +101,7 @@ pub fn load_program(file: &SourceFile) -> Loaded<Program> {
 fn load<T: DeserializeOwned>(file: &SourceFile, kind: FileKind) -> Loaded<T> {
     let mut out = Loaded {
         path: file.path.clone(),
-        blob_id: file.blob_id.clone(),
+        blob_id: file.blob_id,
         text: None,
         record: None,
         diagnostics: Vec::new(),

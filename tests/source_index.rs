@@ -16,10 +16,10 @@ const C: &str = "partners/c.toml";
 const PROGRAM: &str = "programs/nospamproxy.toml";
 
 /// Path → blob id.
-fn ids(snap: &Snapshot) -> BTreeMap<String, String> {
+fn ids(snap: &Snapshot) -> BTreeMap<String, Option<gix::ObjectId>> {
     snap.files
         .iter()
-        .map(|f| (f.path.clone(), f.blob_id.clone()))
+        .map(|f| (f.path.clone(), f.blob_id))
         .collect()
 }
 
@@ -98,10 +98,9 @@ fn fill_matches_disk(repo: &TestRepo, source: &Repo, mut lazy: Snapshot) {
 }
 
 /// The blob id git has for `rel` in the index.
-fn staged_id(repo: &TestRepo, rel: &str) -> String {
-    repo.git(&["rev-parse", &format!(":{rel}")])
-        .trim()
-        .to_owned()
+fn staged_id(repo: &TestRepo, rel: &str) -> Option<gix::ObjectId> {
+    let hex = repo.git(&["rev-parse", &format!(":{rel}")]);
+    Some(gix::ObjectId::from_hex(hex.trim().as_bytes()).expect("git prints a full id"))
 }
 
 #[test]
@@ -312,6 +311,90 @@ fn line_ending_conversion_disables_the_index() {
     repo.commit_all("attributes");
     let (_, lazy, _) = both(&repo);
     assert_eq!(unread(&lazy), [A, B, C, PROGRAM]);
+}
+
+#[test]
+fn attributes_disable_the_index_only_for_the_files_they_convert() {
+    let crlf = partner("a").replace('\n', "\r\n");
+    // An attributes file in a data directory, naming one file: only that file is converted.
+    let repo = committed();
+    write_old(&repo, "partners/.gitattributes", "a.toml eol=crlf\n");
+    write_old(&repo, A, &crlf);
+    repo.commit_all("attributes");
+    write_old(&repo, A, &crlf);
+    let (source, lazy, _) = both(&repo);
+    assert_eq!(ids(&lazy)[A], blob_id(crlf.as_bytes()));
+    assert_ne!(ids(&lazy)[A], staged_id(&repo, A), "git stores LF endings");
+    assert_eq!(unread(&lazy), [B, C, PROGRAM]);
+    fill_matches_disk(&repo, &source, lazy);
+
+    // A clean filter (Git LFS, say) on one file, from the repository's own attributes.
+    let repo = committed();
+    write_old(
+        &repo,
+        ".git/info/attributes",
+        "partners/b.toml filter=lfs\n",
+    );
+    let (_, lazy, _) = both(&repo);
+    assert_eq!(unread(&lazy), [A, C, PROGRAM]);
+}
+
+#[test]
+fn attributes_that_turn_conversion_off_keep_the_index_in_use() {
+    // `-text` and the `binary` macro (`-diff -merge -text`) mean git stores the bytes as they
+    // are; `!eol` leaves the attribute unspecified.
+    for attributes in [
+        "*.toml -text\n",
+        "*.toml binary\n",
+        "*.toml !eol -ident -filter\n",
+    ] {
+        let repo = committed();
+        write_old(&repo, ".gitattributes", attributes);
+        repo.commit_all("attributes");
+        let (source, lazy, _) = both(&repo);
+        assert_eq!(unread(&lazy), [A, B, C, PROGRAM], "{attributes}");
+        fill_matches_disk(&repo, &source, lazy);
+    }
+}
+
+/// A revision of 300 partners (more than are read on one thread) read in parallel, its objects
+/// loose or packed with deltas: every blob id and every byte as the working tree has them.
+#[test]
+fn revisions_read_in_parallel_match_the_working_tree() {
+    let repo = TestRepo::new();
+    write_old(&repo, PROGRAM, NSP);
+    let base = partner("a");
+    for i in 0..300 {
+        let rel = format!("partners/p{i:03}.toml");
+        write_old(&repo, &rel, &base.replace("Acme", &format!("Acme {i}")));
+    }
+    repo.commit_all("init");
+    let disk = Repo::discover(repo.path())
+        .unwrap()
+        .snapshot(&Side::WorkTree)
+        .unwrap();
+    let compare = |label: &str| {
+        let source = Repo::discover(repo.path()).unwrap();
+        let rev = source.snapshot(&Side::Rev("HEAD".into())).unwrap();
+        assert_eq!(ids(&rev), ids(&disk), "{label}");
+        for (r, d) in rev.files.iter().zip(&disk.files) {
+            assert_eq!(r.bytes, d.bytes, "{label}: {}", r.path);
+        }
+        let mut lazy = source.snapshot_lazy(&Side::Rev("HEAD".into())).unwrap();
+        assert_eq!(unread(&lazy).len(), 301, "{label}");
+        source.fill(&mut lazy, |_| true).unwrap();
+        for (r, d) in lazy.files.iter().zip(&disk.files) {
+            assert_eq!(r.bytes, d.bytes, "{label}: {}", r.path);
+        }
+    };
+    compare("loose");
+    repo.git(&["repack", "-adq", "--depth=50", "--window=300"]);
+    repo.git(&["prune-packed"]);
+    let packs = std::fs::read_dir(repo.path().join(".git/objects/pack")).unwrap();
+    assert!(packs
+        .filter_map(Result::ok)
+        .any(|e| e.path().extension().is_some_and(|x| x == "pack")));
+    compare("packed");
 }
 
 #[cfg(unix)]

@@ -13,32 +13,26 @@ pub(super) fn file_changes(
     show: bool,
 ) -> (Vec<PartnerEvent>, Vec<FileChange>) {
     struct F<'a> {
-        blob: &'a str,
+        blob: Option<gix::ObjectId>,
         text: Option<&'a str>,
         partner: bool,
     }
-    type Files<'d> = BTreeMap<&'d str, (&'d str, Option<&'d str>, bool)>;
+    type Files<'d> = BTreeMap<&'d str, (Option<gix::ObjectId>, Option<&'d str>, bool)>;
     fn collect(ds: &Dataset) -> Files<'_> {
         ds.programs
             .iter()
-            .map(|f| {
-                (
-                    f.path.as_str(),
-                    (f.blob_id.as_str(), f.text.as_deref(), false),
-                )
-            })
-            .chain(ds.partners.iter().map(|f| {
-                (
-                    f.path.as_str(),
-                    (f.blob_id.as_str(), f.text.as_deref(), true),
-                )
-            }))
+            .map(|f| (f.path.as_str(), (f.blob_id, f.text.as_deref(), false)))
+            .chain(
+                ds.partners
+                    .iter()
+                    .map(|f| (f.path.as_str(), (f.blob_id, f.text.as_deref(), true))),
+            )
             .collect()
     }
     let (bmap, hmap) = (collect(base), collect(head));
     fn view<'m>(m: &Files<'m>, p: &str) -> Option<F<'m>> {
         m.get(p).map(|(b, t, partner)| F {
-            blob: b,
+            blob: *b,
             text: *t,
             partner: *partner,
         })
@@ -67,8 +61,8 @@ pub(super) fn file_changes(
     let renames = detect_renames(
         &removed,
         &added,
-        |p| view(&bmap, p).map_or(("", ""), |f| (f.blob, f.text.unwrap_or(""))),
-        |p| view(&hmap, p).map_or(("", ""), |f| (f.blob, f.text.unwrap_or(""))),
+        |p| view(&bmap, p).map_or((None, ""), |f| (f.blob, f.text.unwrap_or(""))),
+        |p| view(&hmap, p).map_or((None, ""), |f| (f.blob, f.text.unwrap_or(""))),
     );
     let renamed: HashSet<&str> = renames.iter().flat_map(|(r, a)| [*r, *a]).collect();
     removed.retain(|r| !renamed.contains(r));

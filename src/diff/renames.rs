@@ -19,8 +19,8 @@ const RARE_LINE_FILES: usize = 8;
 pub(super) fn detect_renames<'p, 't>(
     removed: &[&'p str],
     added: &[&'p str],
-    base: impl Fn(&str) -> (&'t str, &'t str),
-    head: impl Fn(&str) -> (&'t str, &'t str),
+    base: impl Fn(&str) -> (Option<gix::ObjectId>, &'t str),
+    head: impl Fn(&str) -> (Option<gix::ObjectId>, &'t str),
 ) -> Vec<(&'p str, &'p str)> {
     fn dir(p: &str) -> Option<&str> {
         p.rsplit_once('/').map(|x| x.0)
@@ -81,17 +81,20 @@ struct RenamePool<'p, 't> {
     texts: Vec<&'t str>,
     taken: Vec<bool>,
     /// Free files by blob id, in path order.
-    by_blob: HashMap<&'t str, Vec<usize>>,
+    by_blob: HashMap<gix::ObjectId, Vec<usize>>,
     /// Files by the lines few of them share (only for large pools).
     by_line: HashMap<&'t str, Vec<usize>>,
 }
 
 impl<'p, 't> RenamePool<'p, 't> {
-    fn new(paths: Vec<&'p str>, read: impl Fn(&str) -> (&'t str, &'t str)) -> Self {
-        let (blobs, texts): (Vec<&str>, Vec<&str>) = paths.iter().map(|p| read(p)).unzip();
-        let mut by_blob: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (i, b) in blobs.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
-            by_blob.entry(b).or_default().push(i);
+    fn new(paths: Vec<&'p str>, read: impl Fn(&str) -> (Option<gix::ObjectId>, &'t str)) -> Self {
+        let (blobs, texts): (Vec<Option<gix::ObjectId>>, Vec<&str>) =
+            paths.iter().map(|p| read(p)).unzip();
+        let mut by_blob: HashMap<gix::ObjectId, Vec<usize>> = HashMap::new();
+        for (i, b) in blobs.iter().enumerate() {
+            if let Some(b) = b {
+                by_blob.entry(*b).or_default().push(i);
+            }
         }
         let mut by_line: HashMap<&str, Vec<usize>> = HashMap::new();
         if paths.len() > RENAME_CANDIDATES {
@@ -113,10 +116,9 @@ impl<'p, 't> RenamePool<'p, 't> {
     }
 
     /// The free file most similar to `text` (at least 60 %), now taken.
-    fn best_match(&mut self, blob: &str, text: &str) -> Option<&'p str> {
-        let same = self
-            .by_blob
-            .get(blob)
+    fn best_match(&mut self, blob: Option<gix::ObjectId>, text: &str) -> Option<&'p str> {
+        let same = blob
+            .and_then(|b| self.by_blob.get(&b))
             .and_then(|ids| ids.iter().copied().find(|i| !self.taken[*i]));
         let best = same.or_else(|| {
             self.candidates(text)

@@ -192,10 +192,10 @@ fn file_program(scope: &Scope<'_>, file: &str) -> String {
 
 /// Program files added, removed or edited, by path.
 fn changed_program_files(base: &Dataset, head: &Dataset) -> BTreeSet<String> {
-    let blobs = |ds: &Dataset| -> BTreeMap<String, String> {
+    let blobs = |ds: &Dataset| -> BTreeMap<String, Option<gix::ObjectId>> {
         ds.programs
             .iter()
-            .map(|f| (f.path.clone(), f.blob_id.clone()))
+            .map(|f| (f.path.clone(), f.blob_id))
             .collect()
     };
     let (b, h) = (blobs(base), blobs(head));

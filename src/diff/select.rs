@@ -30,13 +30,12 @@ pub(super) fn program_id(f: &Loaded<Program>) -> String {
 /// changed validity.
 pub(super) fn changed_programs(base: &Dataset, head: &Dataset) -> BTreeSet<String> {
     let versions = |ds: &Dataset| {
-        let mut m: BTreeMap<String, BTreeSet<(String, String, bool)>> = BTreeMap::new();
+        let mut m: BTreeMap<String, BTreeSet<(String, Option<gix::ObjectId>, bool)>> =
+            BTreeMap::new();
         for f in &ds.programs {
-            m.entry(program_id(f)).or_default().insert((
-                f.path.clone(),
-                f.blob_id.clone(),
-                is_valid(f),
-            ));
+            m.entry(program_id(f))
+                .or_default()
+                .insert((f.path.clone(), f.blob_id, is_valid(f)));
         }
         m
     };

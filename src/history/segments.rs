@@ -195,7 +195,7 @@ fn source_file(git: &gix::Repository, path: &str, id: gix::ObjectId) -> Option<S
     Some(SourceFile {
         path: path.to_owned(),
         bytes: walk::read_blob(git, id)?,
-        blob_id: id.to_hex().to_string(),
+        blob_id: Some(id),
     })
 }
 

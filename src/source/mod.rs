@@ -26,9 +26,9 @@ pub struct SourceFile {
     pub path: String,
     /// Raw content; for files of a lazy snapshot, empty until [`Repo::fill`] reads it.
     pub bytes: Vec<u8>,
-    /// Git blob id of the content (hex), the key for caching work per file; empty for working-tree
-    /// files read by [`Repo::snapshot_unhashed`].
-    pub blob_id: String,
+    /// Git blob id of the content, the key for caching work per file; `None` for working-tree
+    /// files read by [`Repo::snapshot_unhashed`] (and content whose hash git would refuse).
+    pub blob_id: Option<gix::ObjectId>,
 }
 
 /// All data files of one side (working tree or revision), plus problems found while listing them.
@@ -169,7 +169,7 @@ impl Repo {
         self.read_all(side, true)
     }
 
-    /// Like [`Repo::snapshot`], but working-tree files are not hashed: their `blob_id` is empty.
+    /// Like [`Repo::snapshot`], but working-tree files are not hashed: their `blob_id` is `None`.
     /// For commands that look at one side only and never compare file versions (hashing 10,000
     /// files costs more than listing them).
     pub fn snapshot_unhashed(&self, side: &Side) -> Result<Snapshot, SourceError> {
@@ -191,15 +191,13 @@ impl Repo {
     /// bytes (empty) until [`Repo::fill`] reads them. So do working-tree files that the git index
     /// shows unchanged, as `git status` finds them: their stat data matches the index entry, which
     /// is not racily clean; their blob id is the entry's. Every other working-tree file is read and
-    /// hashed. Without a readable index, or when git may convert files on the way into the index
-    /// (line endings, filters), every working-tree file is read and hashed.
+    /// hashed, as is every file that git converts on the way into the index (attributes `text`,
+    /// `eol`, `filter`, … as gix evaluates them). Without a readable index, or when
+    /// `core.autocrlf` may convert any text file, every working-tree file is read and hashed.
     pub fn snapshot_lazy(&self, side: &Side) -> Result<Snapshot, SourceError> {
         let mut snap = match side {
             Side::WorkTree => {
-                let index = self
-                    .git
-                    .as_ref()
-                    .and_then(|git| StatIndex::load(git, &self.root));
+                let index = self.git.as_ref().and_then(StatIndex::load);
                 self.read_worktree_with(true, index.as_ref())?
             }
             Side::Rev(rev) => self.read_revision(rev, false)?,
@@ -219,17 +217,13 @@ impl Repo {
         let todo: Vec<&mut SourceFile> = snap
             .files
             .iter_mut()
-            // An empty file is already complete: the empty blob need not be in the object
-            // database (an untracked empty file never was).
-            .filter(|f| f.bytes.is_empty() && f.blob_id != EMPTY_BLOB_ID && wanted(&f.path))
+            .filter(|f| !is_complete(f) && wanted(&f.path))
             .collect();
         if todo.is_empty() {
             return Ok(());
         }
-        let jobs: Vec<(&str, &str)> = todo
-            .iter()
-            .map(|f| (f.path.as_str(), f.blob_id.as_str()))
-            .collect();
+        let jobs: Vec<(&str, Option<gix::ObjectId>)> =
+            todo.iter().map(|f| (f.path.as_str(), f.blob_id)).collect();
         let bytes = self.read_each(&jobs, |_, bytes| bytes)?;
         // Lazy listings did not check sizes: an oversized file becomes a problem, as it would
         // have been when read eagerly.
@@ -264,16 +258,14 @@ impl Repo {
             .files
             .iter()
             .filter(|f| wanted(f))
-            .partition(|f| !f.bytes.is_empty() || f.blob_id == EMPTY_BLOB_ID);
+            .partition(|f| is_complete(f));
         let mut hits: Vec<String> = filled
             .iter()
             .filter(|f| matches(&f.path, &f.bytes))
             .map(|f| f.path.clone())
             .collect();
-        let jobs: Vec<(&str, &str)> = lazy
-            .iter()
-            .map(|f| (f.path.as_str(), f.blob_id.as_str()))
-            .collect();
+        let jobs: Vec<(&str, Option<gix::ObjectId>)> =
+            lazy.iter().map(|f| (f.path.as_str(), f.blob_id)).collect();
         let found = self.read_each(&jobs, |path, bytes| matches(path, &bytes))?;
         hits.extend(
             jobs.iter()
@@ -293,7 +285,7 @@ impl Repo {
     /// instead. On failure the first failing file in order is reported, as a serial loop would.
     fn read_each<O: Send>(
         &self,
-        jobs: &[(&str, &str)],
+        jobs: &[(&str, Option<gix::ObjectId>)],
         f: impl Fn(&str, Vec<u8>) -> O + Sync,
     ) -> Result<Vec<Result<O, u64>>, SourceError> {
         let from_disk: Vec<Option<O>> = {
@@ -308,22 +300,21 @@ impl Repo {
                 jobs.par_iter()
                     .map(|(path, blob_id)| {
                         let u = unchanged.get(*path)?;
-                        let id = gix::ObjectId::from_hex(blob_id.as_bytes()).ok()?;
-                        let bytes = (u.id == id).then(|| u.read())??;
+                        let bytes = (Some(u.id) == *blob_id).then(|| u.read())??;
                         Some(f(path, bytes))
                     })
                     .collect()
             }
         };
-        let from_git: Vec<(&str, &str)> = jobs
+        let from_git: Vec<(&str, Option<gix::ObjectId>)> = jobs
             .iter()
             .zip(&from_disk)
             .filter(|(_, disk)| disk.is_none())
             .map(|(job, _)| *job)
             .collect();
         let read = self.par_map_git(from_git, None, |git, (path, blob_id)| {
-            let id = gix::ObjectId::from_hex(blob_id.as_bytes())
-                .map_err(|e| SourceError(format!("{path}: {e}")))?;
+            // `fill` and `select` ask only for files with an id (see `is_complete`).
+            let id = blob_id.ok_or_else(|| SourceError(format!("{path}: no blob id")))?;
             let fail = |e: &dyn std::fmt::Display| SourceError(format!("reading {path}: {e}"));
             let size = git.find_header(id).map_err(|e| fail(&e))?.size();
             if size > MAX_FILE_BYTES {
@@ -363,14 +354,17 @@ fn exact(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
-/// The blob id of empty content.
-pub const EMPTY_BLOB_ID: &str = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+/// Whether `f` holds its bytes. An empty file is complete: the empty blob need not be in the
+/// object database (an untracked empty file never was). A file without a blob id was read, not
+/// listed: only reading gives a file no id.
+fn is_complete(f: &SourceFile) -> bool {
+    !f.bytes.is_empty() || f.blob_id.is_none_or(|id| id.is_empty_blob())
+}
 
-/// The git blob id of `bytes`, as git would compute it.
-pub fn blob_id(bytes: &[u8]) -> String {
-    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes)
-        .map(|id| id.to_string())
-        .unwrap_or_default()
+/// The git blob id of `bytes`, as git would compute it; `None` for content that SHA-1 collision
+/// detection flags, which git would refuse too.
+pub fn blob_id(bytes: &[u8]) -> Option<gix::ObjectId> {
+    gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::objs::Kind::Blob, bytes).ok()
 }
 
 fn symlink_problem(path: &str) -> Diagnostic {

@@ -1,7 +1,7 @@
 //! Reading the working tree: listing the data files, reading and hashing them, and the git index
 //! that vouches for files unchanged since git recorded them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 
@@ -37,31 +37,39 @@ impl Repo {
         }
         let read: Vec<Job> = jobs
             .into_par_iter()
-            .map(|Listed { rel, abs, entry }| {
-                let meta = match entry.metadata() {
+            .map(|Listed { rel, abs }| {
+                // `lstat`, as git records files in the index.
+                let meta = gix::index::fs::Metadata::from_path_no_follow(&abs).map(|m| {
+                    let stat = gix::index::entry::Stat::from_fs(&m).ok();
+                    (m.is_file(), m.len(), stat)
+                });
+                let (is_file, len, stat) = match meta {
                     Ok(meta) => meta,
                     Err(e) => return Job::Read(Err(SourceError(format!("{rel}: {e}"))), None),
                 };
                 // The listing judged the file by its directory entry; a file replaced since then
                 // (by a symlink, say) is not read.
-                if !meta.file_type().is_file() {
+                if !is_file {
                     let e = "changed while being listed; run again";
                     return Job::Read(Err(SourceError(format!("{rel}: {e}"))), None);
                 }
-                if meta.len() > MAX_FILE_BYTES {
-                    return Job::TooLarge(rel, meta.len());
+                if len > MAX_FILE_BYTES {
+                    return Job::TooLarge(rel, len);
                 }
-                if let Some((id, stat)) = index.and_then(|index| index.unchanged(&rel, &meta)) {
+                let unchanged = index
+                    .zip(stat)
+                    .and_then(|(index, stat)| index.unchanged(&rel, stat));
+                if let Some((id, stat)) = unchanged {
                     let file = SourceFile {
                         path: rel,
                         bytes: Vec::new(),
-                        blob_id: id.to_string(),
+                        blob_id: Some(id),
                     };
                     return Job::Read(Ok(file), Some(Unchanged { id, abs, stat }));
                 }
                 let file = std::fs::read(&abs)
                     .map(|bytes| SourceFile {
-                        blob_id: if hash { blob_id(&bytes) } else { String::new() },
+                        blob_id: if hash { blob_id(&bytes) } else { None },
                         path: rel.clone(),
                         bytes,
                     })
@@ -134,7 +142,6 @@ impl Repo {
                     jobs.push(Listed {
                         rel,
                         abs: entry.path(),
-                        entry,
                     });
                 }
             }
@@ -148,14 +155,15 @@ struct Listed {
     /// Path relative to the repository root, with `/` separators.
     rel: String,
     abs: PathBuf,
-    /// For the stat data, not following symlinks (`lstat`), as git records files in the index.
-    entry: std::fs::DirEntry,
 }
 
 /// The git index, for finding working-tree files unchanged since git last recorded them without
 /// reading them, as `git status` does.
 pub(super) struct StatIndex {
     index: gix::index::File,
+    /// Data files that git converts on the way into the index (attributes `text`, `eol`, …):
+    /// the index holds the id of the converted content, not of the file's bytes.
+    converting: std::collections::HashSet<String>,
 }
 
 impl StatIndex {
@@ -170,29 +178,33 @@ impl StatIndex {
     };
 
     /// The repository's index, or `None` when it cannot vouch for the bytes of files: there is
-    /// none, it cannot be read, this platform's stat data is not git's, or git may store files
-    /// converted.
-    pub(super) fn load(git: &gix::Repository, root: &Path) -> Option<StatIndex> {
-        if !cfg!(unix) || may_convert(git, root) {
+    /// none, it or the attributes cannot be read, this platform's stat data is not git's, or
+    /// `core.autocrlf` may convert any text file.
+    pub(super) fn load(git: &gix::Repository) -> Option<StatIndex> {
+        if !cfg!(unix) || autocrlf(git) {
             return None;
         }
         let index = git.open_index().ok()?;
-        Some(StatIndex { index })
+        let converting = converting_paths(git, &index)?;
+        Some(StatIndex { index, converting })
     }
 
-    /// The blob id of the working-tree file `rel` with metadata `meta` when git's index shows it
-    /// unchanged, with the stat data that showed it. `None` means it must be read: not in the
-    /// index at stage 0 (untracked, conflicted), added with `--intent-to-add` (no blob yet),
-    /// marked skip-worktree (git no longer looks at it), not a regular file in the index, stat
-    /// data differing, or racily clean — modified no earlier than the index was written, so that
-    /// a change within the timestamp's resolution would not show in the stat data.
+    /// The blob id of the working-tree file `rel` with stat data `stat` when git's index shows it
+    /// unchanged, with that stat data. `None` means it must be read: git converts it (see
+    /// [`converting_paths`]), not in the index at stage 0 (untracked, conflicted), added with
+    /// `--intent-to-add` (no blob yet), marked skip-worktree (git no longer looks at it), not a
+    /// regular file in the index, stat data differing, or racily clean — modified no earlier than
+    /// the index was written, so that a change within the timestamp's resolution would not show in
+    /// the stat data.
     fn unchanged(
         &self,
         rel: &str,
-        meta: &std::fs::Metadata,
+        stat: gix::index::entry::Stat,
     ) -> Option<(gix::ObjectId, gix::index::entry::Stat)> {
         use gix::index::entry::{Flags, Mode, Stage};
-        let stat = index_stat(meta)?;
+        if self.converting.contains(rel) {
+            return None;
+        }
         let entry = self
             .index
             .entry_by_path_and_stage(rel.into(), Stage::Unconflicted)?;
@@ -225,79 +237,68 @@ impl Unchanged {
         // No read to find the end: a file that grew has a newer mtime.
         let mut bytes = vec![0; usize::try_from(self.stat.size).ok()?];
         file.read_exact(&mut bytes).ok()?;
-        let meta = file.metadata().ok()?;
-        (meta.is_file() && meta.len() == bytes.len() as u64 && index_stat(&meta)? == self.stat)
-            .then_some(bytes)
+        let meta = gix::index::fs::Metadata::from_file(&file).ok()?;
+        let stat = gix::index::entry::Stat::from_fs(&meta).ok()?;
+        (meta.is_file() && meta.len() == bytes.len() as u64 && stat == self.stat).then_some(bytes)
     }
 }
 
-/// `meta` as git records it in the index (`lstat` data, truncated to 32 bits as git does).
-#[cfg(unix)]
-fn index_stat(meta: &std::fs::Metadata) -> Option<gix::index::entry::Stat> {
-    use gix::index::entry::stat::Time;
-    use std::os::unix::fs::MetadataExt;
-    let time = |secs: i64, nsecs: i64| Time {
-        secs: secs as u32,
-        nsecs: nsecs as u32,
-    };
-    Some(gix::index::entry::Stat {
-        mtime: time(meta.mtime(), meta.mtime_nsec()),
-        ctime: time(meta.ctime(), meta.ctime_nsec()),
-        dev: meta.dev() as u32,
-        ino: meta.ino() as u32,
-        uid: meta.uid(),
-        gid: meta.gid(),
-        size: meta.size() as u32,
-    })
-}
-
-/// Elsewhere std's metadata lacks git's inode change time (and more).
-#[cfg(not(unix))]
-fn index_stat(_meta: &std::fs::Metadata) -> Option<gix::index::entry::Stat> {
-    None
-}
-
-/// Whether git may store data files differently from their bytes on disk: line-ending conversion
-/// (`core.autocrlf`, `text`, `eol`), `ident`, clean filters such as Git LFS, or a
-/// `working-tree-encoding`. The index then holds ids of the converted content, not of the files'
-/// bytes. Rather than evaluating attributes, any attributes file that may apply and mentions such
-/// an attribute counts, as does any unreadable one.
-fn may_convert(git: &gix::Repository, root: &Path) -> bool {
+/// Whether `core.autocrlf` may convert line endings (anything but unset or false).
+fn autocrlf(git: &gix::Repository) -> bool {
     let config = git.config_snapshot();
-    let autocrlf_off = match config.boolean("core.autocrlf") {
-        Some(on) => !on,
-        None => config.string("core.autocrlf").is_none(),
-    };
-    if !autocrlf_off {
-        return true;
+    match config.boolean("core.autocrlf") {
+        Some(on) => on,
+        None => config.string("core.autocrlf").is_some(),
     }
-    let mut sources = vec![root.join(".gitattributes")];
-    sources.extend(
-        DATA_DIRS
+}
+
+/// The attributes that make git store a file converted (or may: a `filter` whose driver is not
+/// configured does nothing, but counts).
+const CONVERTING_ATTRIBUTES: [&str; 6] = [
+    "text",
+    "eol",
+    "crlf",
+    "filter",
+    "ident",
+    "working-tree-encoding",
+];
+
+/// The data files in `index` (the files the index can vouch for) to which git's attributes assign
+/// a conversion, as gix evaluates them (working-tree `.gitattributes` files, then the index's,
+/// `info/attributes`, `core.attributesFile`, the system file). `None` when they cannot be read.
+fn converting_paths(
+    git: &gix::Repository,
+    index: &gix::index::File,
+) -> Option<std::collections::HashSet<String>> {
+    use gix::attrs::StateRef;
+    let mut stack = git
+        .attributes_only(
+            index,
+            gix::worktree::stack::state::attributes::Source::WorktreeThenIdMapping,
+        )
+        .ok()?;
+    let mut outcome = stack.selected_attribute_matches(CONVERTING_ATTRIBUTES);
+    let mut converting = std::collections::HashSet::new();
+    for entry in index.entries() {
+        let path = entry.path(index);
+        let Ok(rel) = std::str::from_utf8(path) else {
+            continue;
+        };
+        if !DATA_DIRS
             .iter()
-            .map(|d| root.join(d).join(".gitattributes")),
-    );
-    sources.push(git.common_dir().join("info").join("attributes"));
-    match config.trusted_path("core.attributesFile") {
-        Ok(Some(path)) => sources.push(path),
-        // Set, but from a file gix does not trust: unknown.
-        Ok(None) if config.string("core.attributesFile").is_some() => return true,
-        Ok(None) => sources.extend(gix::path::env::xdg_config(
-            "attributes",
-            &mut gix::path::env::var,
-        )),
-        Err(_) => return true,
+            .any(|d| rel.strip_prefix(d).is_some_and(|r| r.starts_with('/')))
+        {
+            continue;
+        }
+        outcome.reset();
+        let platform = stack.at_entry(path, Some(entry.mode)).ok()?;
+        platform.matching_attributes(&mut outcome);
+        if outcome
+            .iter_selected()
+            .any(|m| matches!(m.assignment.state, StateRef::Set | StateRef::Value(_)))
+        {
+            converting.insert(rel.to_owned());
+        }
     }
-    sources.push(PathBuf::from("/etc/gitattributes"));
-    const CONVERTING: [&[u8]; 6] = [b"text", b"eol", b"crlf", b"filter", b"ident", b"encoding"];
-    sources.iter().any(|path| match std::fs::read(path) {
-        Ok(text) => CONVERTING.iter().any(|word| {
-            text.windows(word.len())
-                .any(|w| w.eq_ignore_ascii_case(word))
-        }),
-        Err(e) => !matches!(
-            e.kind(),
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
-        ),
-    })
+    Some(converting)
 }
