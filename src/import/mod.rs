@@ -69,11 +69,12 @@ pub fn read(
     };
     let mut rows = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut lines = Lines::new(csv);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 errors.push(RowError {
                     line,
                     message: e.to_string(),
@@ -81,7 +82,11 @@ pub fn read(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        // Spreadsheets write rows of empty cells (`,,,,`) below the data: no fact, no error.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let cell = |i: usize| export::restore(record.get(i).unwrap_or("").trim());
         match row(kind, opts, &columns, &cell, catalog, partners) {
             Ok(r) => match seen.insert((r.partner.clone(), r.key.clone()), line) {
@@ -95,6 +100,41 @@ pub fn read(
         }
     }
     (rows, errors)
+}
+
+/// Line numbers of records, counted from their byte offsets. Why not the csv crate's own
+/// `Position::line`: it is one short for every record after a CRLF line end (what spreadsheets on
+/// Windows write; BurntSushi/rust-csv#395) and for the first record after a blank line (#208).
+/// A record's offset can point at the line end before it, so line-end bytes there are skipped.
+struct Lines<'a> {
+    csv: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(csv: &'a [u8]) -> Self {
+        Lines {
+            csv,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record at byte `at`; counting goes on from the previous call, so
+    /// reading a whole file stays linear.
+    fn at(&mut self, at: u64) -> u64 {
+        let mut start = usize::try_from(at).map_or(self.csv.len(), |a| a.min(self.csv.len()));
+        while matches!(self.csv.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.csv[self.offset..start]).count() as u64;
+        self.offset = start;
+        self.line
+    }
 }
 
 /// Column index of `partner` and of each field; `None` for optional fields the CSV lacks.
