@@ -25,8 +25,6 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Check(commands::check::CheckArgs),
-    #[command(name = "__complete-ids", hide = true)]
-    CompleteIds(commands::completions::CompleteIdsArgs),
     Completions(commands::completions::CompletionsArgs),
     Diff(commands::diff::DiffArgs),
     Directory(commands::directory::DirectoryArgs),
@@ -45,13 +43,14 @@ enum Command {
 
 /// Parse the arguments, run the command and map failures to exit status 2.
 pub fn main() -> ExitCode {
+    // A shell's completion hook runs partnerctl with PARTNERCTL_COMPLETE set: answer and exit.
+    commands::completions::complete_if_asked();
     let cli = Cli::parse();
     if let Some(zone) = cli.tz.clone() {
         crate::clock::set_zone(zone);
     }
     let result = match &cli.command {
         Command::Check(a) => commands::check::run(a),
-        Command::CompleteIds(a) => commands::completions::complete_ids(a),
         Command::Completions(a) => commands::completions::completions(a),
         Command::Diff(a) => commands::diff::run(a),
         Command::Directory(a) => commands::directory::run(a),

@@ -174,3 +174,39 @@ fn eval_csv_has_one_row_per_partner_and_program() {
     );
     assert!(lines[1].contains("Discount on licences: 25%"), "{run:?}");
 }
+
+#[test]
+fn crlf_blank_lines_and_rows_of_empty_cells_as_spreadsheets_write_them() {
+    let (_tmp, dir) = init();
+    // Line 1 header, 2 valid, 3 blank, 4 an unknown partner, 5 empty cells, 6 a bad amount,
+    // 7 empty cells: line ends as Excel on Windows writes them.
+    let csv = "partner,program,product_line,date,currency,amount\r\n\
+               example-partner,example-program,licences,2025-06-01,EUR,1\r\n\
+               \r\n\
+               nobody,example-program,licences,2025-06-01,EUR,1\r\n\
+               ,,,,,\r\n\
+               example-partner,example-program,licences,2025-06-02,EUR,abc\r\n\
+               ,,,,,\r\n";
+    let run = import(&dir, csv, &[]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{run:?}");
+    assert!(
+        lines[0].starts_with("facts.csv:4: unknown partner \"nobody\""),
+        "{run:?}"
+    );
+    assert!(lines[1].starts_with("facts.csv:6: amount: "), "{run:?}");
+    assert_eq!(lines[2], "2 rows rejected; nothing was written");
+    // The valid row alone, with the rows of empty cells: they are skipped, not rejected.
+    let valid: String = csv
+        .split_inclusive("\r\n")
+        .filter(|l| !l.starts_with("nobody") && !l.contains("abc"))
+        .collect();
+    let run = import(&dir, &valid, &[]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.starts_with("1 rows: 1 added, 0 updated"),
+        "{run:?}"
+    );
+    assert!(read(&dir).contains("date = 2025-06-01\ncurrency = \"EUR\"\namount = \"1.00\""));
+}

@@ -9,6 +9,9 @@ pub mod apply;
 pub mod export;
 pub mod kind;
 pub mod value;
+mod write;
+
+pub use write::write_all;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -66,11 +69,12 @@ pub fn read(
     };
     let mut rows = Vec::new();
     let mut seen: HashMap<(String, String), u64> = HashMap::new();
+    let mut lines = Lines::new(csv);
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| lines.at(p.byte()));
                 errors.push(RowError {
                     line,
                     message: e.to_string(),
@@ -78,7 +82,11 @@ pub fn read(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        // Spreadsheets write rows of empty cells (`,,,,`) below the data: no fact, no error.
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let cell = |i: usize| export::restore(record.get(i).unwrap_or("").trim());
         match row(kind, opts, &columns, &cell, catalog, partners) {
             Ok(r) => match seen.insert((r.partner.clone(), r.key.clone()), line) {
@@ -92,6 +100,41 @@ pub fn read(
         }
     }
     (rows, errors)
+}
+
+/// Line numbers of records, counted from their byte offsets. Why not the csv crate's own
+/// `Position::line`: it is one short for every record after a CRLF line end (what spreadsheets on
+/// Windows write; BurntSushi/rust-csv#395) and for the first record after a blank line (#208).
+/// A record's offset can point at the line end before it, so line-end bytes there are skipped.
+struct Lines<'a> {
+    csv: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    fn new(csv: &'a [u8]) -> Self {
+        Lines {
+            csv,
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of the record at byte `at`; counting goes on from the previous call, so
+    /// reading a whole file stays linear.
+    fn at(&mut self, at: u64) -> u64 {
+        let mut start = usize::try_from(at).map_or(self.csv.len(), |a| a.min(self.csv.len()));
+        while matches!(self.csv.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.offset {
+            (self.offset, self.line) = (0, 1);
+        }
+        self.line += memchr::memchr_iter(b'\n', &self.csv[self.offset..start]).count() as u64;
+        self.offset = start;
+        self.line
+    }
 }
 
 /// Column index of `partner` and of each field; `None` for optional fields the CSV lacks.
@@ -295,174 +338,4 @@ fn merge_file(
     let (new, effect) = apply::merge(text, kind, rows).map_err(|e| format!("{path}: {e}"))?;
     let change = new.filter(|n| n != text).map(|text| Change { path, text });
     Ok((change, effect))
-}
-
-/// Write every change, in place.
-///
-/// Why in place and not "temporary file, then rename over the target": on ext4, each rename over
-/// an existing file frees the old inode and each temporary file allocates a new one, and with many
-/// recently deleted inodes the allocator's search (`recently_deleted`) dominated: 10,000 files took
-/// 6–16 s of kernel time on the benchmark machine, against 0.2 s for writing the same bytes in place
-/// (BENCHMARKS.md). What the renames bought — all files or none — is kept another way: every file is
-/// opened for writing before any is written (permissions, read-only files and vanished files fail
-/// first, with nothing changed), and if a write fails midway (a full disk), the files already
-/// written get their old text back, which needs no new space because it is never longer than the
-/// new one. Only a crash of the machine mid-import can leave a mix; the files are in git.
-pub fn write_all(
-    root: &std::path::Path,
-    changes: &[Change],
-    old: &BTreeMap<&str, &str>,
-) -> Result<(), String> {
-    use rayon::prelude::*;
-    // Opened in parallel (10,000 opens are a good part of the kernel's share), but all of them
-    // before the first write.
-    let opened: Vec<Result<std::fs::File, String>> = changes
-        .par_iter()
-        .map(|c| open_regular(root, &c.path))
-        .collect();
-    let mut opened = opened.into_iter().collect::<Result<Vec<_>, _>>()?;
-    write_opened(changes, &mut opened, old)
-}
-
-/// `root/path` opened for writing, when it is a regular file (like the snapshot reader, never
-/// follow a symlink out of the repository).
-fn open_regular(root: &std::path::Path, path: &str) -> Result<std::fs::File, String> {
-    let full = root.join(path);
-    let regular = std::fs::symlink_metadata(&full).is_ok_and(|m| m.file_type().is_file());
-    if !regular {
-        return Err(format!("{path}: not a regular file; nothing was changed"));
-    }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&full)
-        .map_err(|e| format!("{path}: {e}; nothing was changed"))
-}
-
-/// Write each change into its opened file; on any failure, every file gets its old text back.
-fn write_opened(
-    changes: &[Change],
-    opened: &mut [std::fs::File],
-    old: &BTreeMap<&str, &str>,
-) -> Result<(), String> {
-    use rayon::prelude::*;
-    let failed = (changes.par_iter().zip(opened.par_iter_mut()))
-        .map(|(c, file)| overwrite(file, c.text.as_bytes()).map_err(|e| format!("{}: {e}", c.path)))
-        .filter_map(Result::err)
-        .min();
-    match failed {
-        None => Ok(()),
-        // Files not reached yet get their own text again: harmless, and simpler than tracking.
-        Some(e) => Err(format!("{e}; {}", restore(changes, opened, old))),
-    }
-}
-
-fn overwrite(file: &mut std::fs::File, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::{Seek, Write};
-    file.seek(std::io::SeekFrom::Start(0))?;
-    file.write_all(bytes)?;
-    file.set_len(bytes.len() as u64)
-}
-
-/// Put the old text back into the files already written; what happened, for the error message.
-fn restore(changes: &[Change], files: &mut [std::fs::File], old: &BTreeMap<&str, &str>) -> String {
-    let mut failed = Vec::new();
-    for (c, f) in changes.iter().zip(files) {
-        let text = old.get(c.path.as_str()).copied().unwrap_or_default();
-        if overwrite(f, text.as_bytes()).is_err() {
-            failed.push(c.path.as_str());
-        }
-    }
-    if failed.is_empty() {
-        "nothing was changed (the files already written were restored)".into()
-    } else {
-        format!(
-            "could not restore {} (`git checkout -- FILE` or your editor's history has the old text)",
-            failed.join(", ")
-        )
-    }
-}
-
-#[cfg(test)]
-mod write_tests {
-    use super::*;
-
-    fn change(path: &str, text: &str) -> Change {
-        Change {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn a_failed_write_puts_the_old_text_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
-        std::fs::write(&a, "old a\n").unwrap();
-        std::fs::write(&b, "old b\n").unwrap();
-        let old = BTreeMap::from([("a.toml", "old a\n"), ("b.toml", "old b\n")]);
-        let changes = [
-            change("a.toml", "new a, longer\n"),
-            change("b.toml", "new b\n"),
-        ];
-        // b opened read-only: its write fails after a's may have succeeded.
-        let mut opened = [
-            std::fs::OpenOptions::new().write(true).open(&a).unwrap(),
-            std::fs::File::open(&b).unwrap(),
-        ];
-        let err = write_opened(&changes, &mut opened, &old).unwrap_err();
-        assert!(err.starts_with("b.toml: "), "{err}");
-        assert!(err.contains("could not restore b.toml"), "{err}");
-        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a\n");
-        assert_eq!(std::fs::read_to_string(&b).unwrap(), "old b\n");
-    }
-
-    #[test]
-    fn nothing_is_written_when_a_target_is_missing_or_a_symlink() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("partners")).unwrap();
-        let a = dir.path().join("partners/a.toml");
-        std::fs::write(&a, "old a\n").unwrap();
-        let old = BTreeMap::new();
-        let missing = [
-            change("partners/a.toml", "new a\n"),
-            change("partners/gone.toml", "x"),
-        ];
-        let err = write_all(dir.path(), &missing, &old).unwrap_err();
-        assert_eq!(
-            err,
-            "partners/gone.toml: not a regular file; nothing was changed"
-        );
-        #[cfg(unix)]
-        {
-            let outside = dir.path().join("outside.toml");
-            std::fs::write(&outside, "outside\n").unwrap();
-            std::os::unix::fs::symlink(&outside, dir.path().join("partners/b.toml")).unwrap();
-            let linked = [
-                change("partners/a.toml", "new a\n"),
-                change("partners/b.toml", "x"),
-            ];
-            let err = write_all(dir.path(), &linked, &old).unwrap_err();
-            assert_eq!(
-                err,
-                "partners/b.toml: not a regular file; nothing was changed"
-            );
-            assert_eq!(std::fs::read_to_string(&outside).unwrap(), "outside\n");
-        }
-        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a\n");
-    }
-
-    #[test]
-    fn a_shorter_text_leaves_no_tail_of_the_old_one() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("partners")).unwrap();
-        let a = dir.path().join("partners/a.toml");
-        std::fs::write(&a, "a long old text\n").unwrap();
-        write_all(
-            dir.path(),
-            &[change("partners/a.toml", "short\n")],
-            &BTreeMap::new(),
-        )
-        .unwrap();
-        assert_eq!(std::fs::read_to_string(&a).unwrap(), "short\n");
-    }
 }
