@@ -237,16 +237,16 @@ impl SchemaCx<'_, '_> {
     }
 
     fn unknown_keys(&self, unexpected: &[String], doc_path: &DocPath, out: &mut Vec<Diagnostic>) {
-        let hint = match crate::schema::allowed_keys(self.kind, doc_path, self.json) {
-            Some(keys) => format!("allowed keys here: {keys}"),
+        let allowed = crate::schema::allowed_keys(self.kind, doc_path, self.json);
+        let hint = match &allowed {
+            Some(keys) => format!("allowed keys here: {}", keys.join(", ")),
             None => "remove it or check its spelling".into(),
         };
-        let allowed = crate::schema::allowed_keys(self.kind, doc_path, self.json);
         for key in unexpected {
             let p = doc_path.key(key.clone());
             let hint = match allowed
-                .as_deref()
-                .and_then(|a| suggest::closest(key, a.split(", ")))
+                .as_ref()
+                .and_then(|a| suggest::closest(key, a.iter().copied()))
             {
                 Some(c) => format!("did you mean `{c}`? {hint}"),
                 None => hint.clone(),
