@@ -94,10 +94,20 @@ fn held(dir: &Directory) -> Held<'_> {
     h
 }
 
-/// Option groups, one per program (labelled only when there are `several`), sorted by program
-/// name, then id. Each entry of `by` is (program name, program id, options).
-fn grouped(several: bool, mut by: Vec<(String, String, Vec<FilterOption>)>) -> Vec<FilterGroup> {
-    by.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+/// Option groups, one per program (labelled with the program's name only when there are
+/// `several`), sorted by program name, then id. `by` gives each program id with its options.
+fn grouped<'p>(
+    several: bool,
+    program_name: &BTreeMap<&str, &str>,
+    by: impl Iterator<Item = (&'p str, Vec<FilterOption>)>,
+) -> Vec<FilterGroup> {
+    let mut by: Vec<(String, &str, Vec<FilterOption>)> = by
+        .map(|(prog, options)| {
+            let name = program_name.get(prog).copied().unwrap_or(prog);
+            (name.to_owned(), prog, options)
+        })
+        .collect();
+    by.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     by.into_iter()
         .map(|(name, _, options)| FilterGroup {
             label: several.then_some(name),
@@ -131,43 +141,23 @@ fn program_filters(dir: &Directory, h: &Held<'_>) -> Vec<FilterView> {
         .map(|p| (p.id.as_str(), p.name.as_str()))
         .collect();
     let several = h.programs.len() > 1;
-    let name_of = |id: &str| program_name.get(id).copied().unwrap_or(id).to_owned();
-    let tier_groups = grouped(
-        several,
-        h.tiers
+    let option = |prog: &str, id: &str, label: String| FilterOption {
+        value: format!("{prog}/{id}"),
+        label,
+    };
+    let tiers = h.tiers.iter().map(|(prog, ts)| {
+        let names = |n: &BTreeSet<&str>| n.iter().copied().collect::<Vec<_>>().join(" / ");
+        let options = ts.iter().map(|((_, id), n)| option(prog, id, names(n)));
+        (*prog, options.collect())
+    });
+    let tier_groups = grouped(several, &program_name, tiers);
+    let types = h.types.iter().map(|(prog, ts)| {
+        let options = ts
             .iter()
-            .map(|(prog, ts)| {
-                (
-                    name_of(prog),
-                    (*prog).to_owned(),
-                    ts.iter()
-                        .map(|((_, id), names)| FilterOption {
-                            value: format!("{prog}/{id}"),
-                            label: names.iter().copied().collect::<Vec<_>>().join(" / "),
-                        })
-                        .collect(),
-                )
-            })
-            .collect(),
-    );
-    let type_groups = grouped(
-        several,
-        h.types
-            .iter()
-            .map(|(prog, ts)| {
-                (
-                    name_of(prog),
-                    (*prog).to_owned(),
-                    ts.iter()
-                        .map(|(name, id)| FilterOption {
-                            value: format!("{prog}/{id}"),
-                            label: (*name).to_owned(),
-                        })
-                        .collect(),
-                )
-            })
-            .collect(),
-    );
+            .map(|(name, id)| option(prog, id, (*name).to_owned()));
+        (*prog, options.collect())
+    });
+    let type_groups = grouped(several, &program_name, types);
     vec![
         FilterView {
             id: "f-program".into(),

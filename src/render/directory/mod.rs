@@ -173,14 +173,9 @@ fn unlisted_pages(
                 .map(|n| format!("../{}", badge_path(&n.program, id, Variant::Light)))
                 .collect();
             let html = env.get_template("unlisted.html")?.render(context! {
-                site_title => SITE_TITLE,
-                root => "../",
-                csp => &common.partner.csp,
-                style => common.partner.style.clone(),
-                as_of => &common.as_of,
-                build_date => &common.build_date,
                 programs => Serde(no_standing(dir, id)),
                 badges => badges,
+                ..common.partner_page()
             })?;
             Ok(SiteFile {
                 path: format!("partners/{id}.html"),
@@ -251,6 +246,18 @@ impl Common {
             build_date: dir.build_date.to_string(),
             index: PageStyle::new(INDEX_STYLE, Some(SCRIPT)),
             partner: PageStyle::new(PARTNER_STYLE, None),
+        }
+    }
+
+    /// What every page under `partners/` (a partner's page, an unlisted partner's) shows.
+    fn partner_page(&self) -> Value {
+        context! {
+            site_title => SITE_TITLE,
+            root => "../",
+            csp => &self.partner.csp,
+            style => self.partner.style.clone(),
+            as_of => &self.as_of,
+            build_date => &self.build_date,
         }
     }
 }
@@ -356,13 +363,8 @@ fn render_partner(
         website: p.website.as_deref(),
     };
     env.get_template("partner.html")?.render(context! {
-        site_title => SITE_TITLE,
-        root => "../",
-        csp => &common.partner.csp,
-        style => common.partner.style.clone(),
-        as_of => &common.as_of,
-        build_date => &common.build_date,
         p => Serde(&view),
+        ..common.partner_page()
     })
 }
 
