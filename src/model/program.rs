@@ -271,10 +271,10 @@ pub struct Level {
     pub grants: Grants,
 }
 
+// Its fields repeat those of `Status` on purpose: a flattened shared struct would lose
+// `deny_unknown_fields` (serde does not support both) and change the generated schema. (Not a
+// doc comment: doc comments are the schema's descriptions.)
 /// A partner type that a member declares and qualifies for separately.
-///
-/// Its fields repeat those of [`Status`] on purpose: a flattened shared struct would lose
-/// `deny_unknown_fields` (serde does not support both) and change the generated schema.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerType {
