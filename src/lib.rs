@@ -24,6 +24,7 @@ pub mod rules;
 pub(crate) mod scaffold;
 pub mod schema;
 pub mod site;
+pub mod skipped;
 pub mod source;
 pub(crate) mod suggest;
 pub mod upcoming;

@@ -132,12 +132,11 @@ pub fn node_at<'a>(kind: FileKind, path: &DocPath, instance: &Json) -> Option<&'
     Some(node)
 }
 
-/// The keys allowed in the table at `path`, sorted, comma-separated.
-pub fn allowed_keys(kind: FileKind, path: &DocPath, instance: &Json) -> Option<String> {
+/// The keys allowed in the table at `path`, sorted.
+pub fn allowed_keys(kind: FileKind, path: &DocPath, instance: &Json) -> Option<Vec<&'static str>> {
     let node = node_at(kind, path, instance)?;
     let props = node.get("properties")?.as_object()?;
-    let keys: Vec<&str> = props.keys().map(String::as_str).collect();
-    Some(keys.join(", "))
+    Some(props.keys().map(String::as_str).collect())
 }
 
 /// The description of the value at `path`, for "expected …" messages.

@@ -579,11 +579,13 @@ fn dangling_product_line_reference() {
             "program `nospamproxy` has no product line `server-licences`"
         )]
     );
+    // The suggestion is for the unknown id, not for the first id the message quotes (the
+    // program's): the hints take the ids as data.
     assert_eq!(
         diags[0].hint.as_deref(),
         Some(
-            "defined: cloud-new-licences, cloud-services, msp-licences, server-maintenance, \
-             server-new-licences, server-services"
+            "did you mean `server-new-licences`? defined: cloud-new-licences, cloud-services, \
+             msp-licences, server-maintenance, server-new-licences, server-services"
         )
     );
 }
@@ -601,9 +603,10 @@ fn dangling_track_reference() {
             "program `nospamproxy` has no track `cloud`"
         )]
     );
+    // `cloud` starts the second of the program's tracks (`server-cloud`, `cloud-only`).
     assert_eq!(
         diags[0].hint.as_deref(),
-        Some("defined: server-cloud, cloud-only")
+        Some("did you mean `cloud-only`? defined: server-cloud, cloud-only")
     );
 }
 

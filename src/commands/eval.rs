@@ -1,14 +1,13 @@
 //! `partnerctl eval`
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use super::{CmdResult, CommandError, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
-use crate::diagnostic::Severity;
 use crate::evaluate;
 use crate::model::scalar::Date;
 use crate::render::eval::{self as render, JsonDetail, Skipped};
+use crate::skipped::{is_valid, SkippedReport};
 
 /// Evaluate each partner against the program terms: qualifying tier per track, partner types and
 /// statuses, every requirement with actual vs required values, the gap to the next tier,
@@ -128,23 +127,13 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     {
         return Err(super::user_error(format!("no valid program `{id}`")));
     }
-    let errors = |d: &[crate::diagnostic::Diagnostic]| {
-        d.iter().filter(|d| d.severity == Severity::Error).count()
-    };
-    let skipped: Vec<Skipped> = ds
-        .partners
-        .iter()
-        .filter(|f| args.partner.is_empty() || args.partner.iter().any(|p| p == f.stem()))
-        .filter(|f| errors(&f.diagnostics) > 0)
-        .map(|f| Skipped {
-            file: f.path.clone(),
-            errors: errors(&f.diagnostics),
-        })
-        .collect();
+    let skipped = SkippedReport::of(&ds, |f| {
+        args.partner.is_empty() || args.partner.iter().any(|p| p == f.stem())
+    });
     let partners = ds
         .partners
         .iter()
-        .filter(|f| errors(&f.diagnostics) == 0)
+        .filter(|f| is_valid(f))
         .filter_map(|f| f.record.as_ref())
         .filter(|p| args.partner.is_empty() || args.partner.iter().any(|id| id == p.id.as_str()));
     let catalog = if args.program.is_empty() {
@@ -152,28 +141,12 @@ pub fn run(args: &EvalArgs) -> CmdResult {
     } else {
         catalog.restricted_to(&args.program.iter().cloned().collect())
     };
-    let text = render_results(args, partners, &catalog, as_of, &skipped)?;
+    let text = render_results(args, partners, &catalog, as_of, &skipped.files)?;
     if !text.is_empty() {
         super::emit(text.as_bytes())?;
     }
-    let program_errors: usize = ds
-        .programs
-        .iter()
-        .map(|f| errors(&f.diagnostics))
-        .sum::<usize>()
-        + errors(&ds.problems);
-    if !skipped.is_empty() || program_errors > 0 {
-        let mut err = std::io::stderr().lock();
-        for s in &skipped {
-            writeln!(
-                err,
-                "skipped {}: {} error(s); run `partnerctl check`",
-                s.file, s.errors
-            )?;
-        }
-        if program_errors > 0 {
-            writeln!(err, "{program_errors} error(s) in program files or the data layout; run `partnerctl check`")?;
-        }
+    if !skipped.is_empty() {
+        skipped.write_to(&mut std::io::stderr().lock())?;
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     Ok(ExitCode::from(EXIT_OK))

@@ -219,13 +219,7 @@ pub struct EvalReport<'a> {
 }
 
 /// A partner file that was not evaluated.
-#[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
-    /// The file.
-    pub file: String,
-    /// Its error count.
-    pub errors: usize,
-}
+pub use crate::skipped::Skipped;
 
 /// How much of each evaluation `eval --format json` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

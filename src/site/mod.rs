@@ -9,12 +9,12 @@ pub mod write;
 use std::collections::BTreeMap;
 
 use crate::dataset::Dataset;
-use crate::diagnostic::Severity;
 use crate::evaluate::{self, Evaluation};
 use crate::model::scalar::Date;
 use crate::render::directory::{
     self as render, Directory, NeutralBadge, PublicPartner, PublicProgram, SiteFile,
 };
+use crate::skipped::{is_valid, SkippedReport};
 use crate::source::{Repo, Side};
 use logo::{LogoArgs, LogoReader};
 
@@ -30,13 +30,7 @@ pub enum SiteError {
 }
 
 /// A partner file left out of the directory because it has errors.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Skipped {
-    /// Repository-relative path.
-    pub file: String,
-    /// Number of errors.
-    pub errors: usize,
-}
+pub use crate::skipped::Skipped;
 
 /// A built site, not yet written.
 #[derive(Debug, Clone)]
@@ -47,10 +41,9 @@ pub struct Build {
     pub files: Vec<SiteFile>,
     /// Warnings (logo problems), one line each, sorted by partner file.
     pub warnings: Vec<String>,
-    /// Invalid partner files that were skipped.
-    pub skipped: Vec<Skipped>,
-    /// Errors in program files or the data layout.
-    pub program_errors: usize,
+    /// Invalid partner files that were skipped, and the errors in program files or the data
+    /// layout.
+    pub skipped: SkippedReport,
 }
 
 /// Build the site from `side` of `repo`: evaluate as of `as_of`, show `build_date`, take
@@ -67,22 +60,11 @@ pub fn build(
     let snap = repo.snapshot_unhashed(side)?;
     let ds = Dataset::from_snapshot_as_of(&snap, as_of);
     let catalog = ds.catalog();
-    let errors = |d: &[crate::diagnostic::Diagnostic]| {
-        d.iter().filter(|d| d.severity == Severity::Error).count()
-    };
-    let skipped: Vec<Skipped> = ds
-        .partners
-        .iter()
-        .filter(|f| errors(&f.diagnostics) > 0 || f.record.is_none())
-        .map(|f| Skipped {
-            file: f.path.clone(),
-            errors: errors(&f.diagnostics).max(1),
-        })
-        .collect();
+    let skipped = SkippedReport::of(&ds, |_| true);
     let valid: Vec<(&str, &crate::model::Partner)> = ds
         .partners
         .iter()
-        .filter(|f| errors(&f.diagnostics) == 0)
+        .filter(|f| is_valid(f))
         .filter_map(|f| f.record.as_ref().map(|r| (f.path.as_str(), r)))
         .collect();
     let evals = evaluate::evaluate_all(valid.iter().map(|(_, p)| *p), &catalog, as_of);
@@ -125,18 +107,11 @@ pub fn build(
             .map(|(path, bytes)| SiteFile { path, bytes }),
     );
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let program_errors = ds
-        .programs
-        .iter()
-        .map(|f| errors(&f.diagnostics))
-        .sum::<usize>()
-        + errors(&ds.problems);
     Ok(Build {
         directory,
         files,
         warnings: logos.warnings,
         skipped,
-        program_errors,
     })
 }
 

@@ -433,6 +433,11 @@ fn plain_text(v: &str) -> String {
 }
 
 /// Escape text for an XML attribute value or text node.
+///
+/// Not [`crate::markup::escape`] on purpose: a logo's text and attribute values keep their line
+/// breaks and tabs (markup's escaper treats every control character alike), and `'` needs no
+/// entity since attribute values are written in double quotes. Sharing it would change the
+/// rebuilt logos.
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {

@@ -99,21 +99,21 @@ impl<'a> Ctx<'a> {
         self.push(d, &path)
     }
     fn hint(d: &mut Diagnostic, hint: impl Into<String>) {
-        d.hint = Some(did_you_mean(&d.message, hint.into()));
+        d.hint = Some(hint.into());
     }
-}
-
-/// A hint listing the defined ids (`defined: a, b`) led by "did you mean `a`?" when the id the
-/// message quotes (its first `…`) is a plausible typo of one of them. The quoted id is read back
-/// from the message so that every unknown-id check gets the suggestion without passing it twice.
-fn did_you_mean(message: &str, hint: String) -> String {
-    let Some(list) = hint.strip_prefix("defined: ") else {
-        return hint;
-    };
-    let given = message.split('`').nth(1).unwrap_or_default();
-    match crate::suggest::closest(given, list.split(", ")) {
-        Some(c) if !given.is_empty() => format!("did you mean `{c}`? {hint}"),
-        _ => hint,
+    /// The hint of an unknown id `given`: the defined `keys` (see [`known`]), led by "did you
+    /// mean `a`?" when `given` is a plausible typo of one of them.
+    fn hint_unknown<'k, K: std::borrow::Borrow<str> + 'k>(
+        d: &mut Diagnostic,
+        given: &str,
+        keys: impl IntoIterator<Item = &'k K>,
+    ) {
+        let keys: Vec<&str> = keys.into_iter().map(|k| k.borrow()).collect();
+        let list = known(keys.iter());
+        d.hint = Some(match crate::suggest::closest(given, keys) {
+            Some(c) if !given.is_empty() => format!("did you mean `{c}`? {list}"),
+            _ => list,
+        });
     }
 }
 

@@ -31,7 +31,7 @@ impl<'a> Refs<'a> {
             path,
             format!("unknown program `{id}`"),
         );
-        Ctx::hint(d, known(self.programs.keys()));
+        Ctx::hint_unknown(d, id.as_str(), self.programs.keys());
     }
     /// The program a fact names, if defined; a warning when the partner is not a member.
     fn fact(&self, c: &mut Ctx, path: DocPath, program: &Id) -> Option<&'a Program> {
@@ -164,7 +164,7 @@ fn check_membership_terms(
                 mp.key("track"),
                 format!("program `{}` has no track `{t}`", prog.id),
             );
-            Ctx::hint(d, known(prog.tracks.iter().map(|t| &t.id)));
+            Ctx::hint_unknown(d, t.as_str(), prog.tracks.iter().map(|t| &t.id));
         }
         _ => {}
     }
@@ -175,7 +175,7 @@ fn check_membership_terms(
                 mp.key("types").index(j),
                 format!("program `{}` has no partner type `{t}`", prog.id),
             );
-            Ctx::hint(d, known(prog.partner_types.iter().map(|t| &t.id)));
+            Ctx::hint_unknown(d, t.as_str(), prog.partner_types.iter().map(|t| &t.id));
         }
     }
     membership_end(c, mp, m);
@@ -186,7 +186,7 @@ fn check_membership_terms(
                 mp.key("obligations").key(k.as_str()),
                 format!("program `{}` has no obligation `{k}`", prog.id),
             );
-            Ctx::hint(d, known(prog.obligations.keys()));
+            Ctx::hint_unknown(d, k.as_str(), prog.obligations.keys());
         }
     }
 }
@@ -224,7 +224,7 @@ fn product_line(c: &mut Ctx, prog: &Program, path: DocPath, line: &Id) {
             path,
             format!("program `{}` has no product line `{line}`", prog.id),
         );
-        Ctx::hint(d, known(prog.product_lines.keys()));
+        Ctx::hint_unknown(d, line.as_str(), prog.product_lines.keys());
     }
 }
 
@@ -300,7 +300,7 @@ fn check_kinds(c: &mut Ctx, r: &Refs<'_>, p: &Partner) {
                     tp.key("kind"),
                     format!("program `{}` has no training kind `{}`", prog.id, t.kind),
                 );
-                Ctx::hint(d, known(prog.trainings.keys()));
+                Ctx::hint_unknown(d, t.kind.as_str(), prog.trainings.keys());
             }
         }
     }
@@ -316,7 +316,7 @@ fn check_kinds(c: &mut Ctx, r: &Refs<'_>, p: &Partner) {
                         prog.id, t.kind
                     ),
                 );
-                Ctx::hint(d, known(prog.certifications.keys()));
+                Ctx::hint_unknown(d, t.kind.as_str(), prog.certifications.keys());
             }
         }
     }
@@ -455,7 +455,7 @@ fn check_approvals(c: &mut Ctx, r: &Refs<'_>, p: &Partner) {
                     ap.key("status"),
                     format!("program `{}` has no status `{s}`", prog.id),
                 );
-                Ctx::hint(d, known(prog.statuses.iter().map(|s| &s.id)));
+                Ctx::hint_unknown(d, s.as_str(), prog.statuses.iter().map(|s| &s.id));
             }
         }
         if let Some(t) = &a.tier {
@@ -465,7 +465,7 @@ fn check_approvals(c: &mut Ctx, r: &Refs<'_>, p: &Partner) {
                     ap.key("tier"),
                     format!("program `{}` has no tier `{t}`", prog.id),
                 );
-                Ctx::hint(d, known(prog.tiers.iter().map(|t| &t.id)));
+                Ctx::hint_unknown(d, t.as_str(), prog.tiers.iter().map(|t| &t.id));
             }
         }
         if let Some(r) = &a.requirement {
@@ -475,7 +475,7 @@ fn check_approvals(c: &mut Ctx, r: &Refs<'_>, p: &Partner) {
                     ap.key("requirement"),
                     format!("program `{}` has no requirement `{r}`", prog.id),
                 );
-                Ctx::hint(d, known(prog.requirements.keys()));
+                Ctx::hint_unknown(d, r.as_str(), prog.requirements.keys());
             }
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::requirements::{check_requirement_shape, check_requirements};
-use super::{known, Ctx};
+use super::Ctx;
 use crate::diagnostic::{Code, Diagnostic, DocPath};
 use crate::load::{self, Loaded};
 use crate::model::program::{EntitlementKind, GrantValue, Grants, Measure, Program};
@@ -135,7 +135,7 @@ fn check_measures(c: &mut Ctx, p: &Program) {
                     mp.key("product_lines").index(i),
                     format!("unknown product line `{l}`"),
                 );
-                Ctx::hint(d, known(p.product_lines.keys()));
+                Ctx::hint_unknown(d, l.as_str(), p.product_lines.keys());
             }
         }
         if let Some((table, ids)) = kind_table {
@@ -146,7 +146,7 @@ fn check_measures(c: &mut Ctx, p: &Program) {
                         mp.key("kinds").index(i),
                         format!("unknown {table} kind `{k}`"),
                     );
-                    Ctx::hint(d, known(ids.iter()));
+                    Ctx::hint_unknown(d, k.as_str(), ids.iter());
                 }
             }
         }
@@ -162,7 +162,7 @@ fn check_requires(c: &mut Ctx, p: &Program, list: &[Id], at: DocPath) {
                 at.index(i),
                 format!("unknown requirement `{r}`"),
             );
-            Ctx::hint(d, known(p.requirements.keys()));
+            Ctx::hint_unknown(d, r.as_str(), p.requirements.keys());
         }
     }
 }
@@ -196,7 +196,7 @@ fn check_levels(c: &mut Ctx, p: &Program) {
                 lp.key("tier"),
                 format!("unknown tier `{}`", l.tier),
             );
-            Ctx::hint(d, known(tiers.iter()));
+            Ctx::hint_unknown(d, l.tier.as_str(), tiers.iter());
         }
         match &l.track {
             Some(t) if !tracks.contains(t.as_str()) => {
@@ -205,7 +205,7 @@ fn check_levels(c: &mut Ctx, p: &Program) {
                     lp.key("track"),
                     format!("unknown track `{t}`"),
                 );
-                Ctx::hint(d, known(tracks.iter()));
+                Ctx::hint_unknown(d, t.as_str(), tracks.iter());
             }
             None if !tracks.is_empty() => {}
             _ => {}
@@ -321,7 +321,7 @@ fn check_entitlements(c: &mut Ctx, p: &Program) {
                         .index(i),
                     format!("unknown product line `{l}`"),
                 );
-                Ctx::hint(d, known(p.product_lines.keys()));
+                Ctx::hint_unknown(d, l.as_str(), p.product_lines.keys());
             }
         }
     }
@@ -337,7 +337,7 @@ fn check_grants(c: &mut Ctx, p: &Program, grants: &Grants, at: DocPath) {
                 gp,
                 format!("unknown entitlement `{id}`"),
             );
-            Ctx::hint(d, known(p.entitlements.keys()));
+            Ctx::hint_unknown(d, id.as_str(), p.entitlements.keys());
             continue;
         };
         if let Err(msg) = grant_shape(def.kind, value) {

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::{known, Ctx};
+use super::Ctx;
 use crate::diagnostic::{Code, DocPath};
 use crate::evaluate::{MAX_REQUIREMENT_CHECKS, MAX_REQUIREMENT_DEPTH};
 use crate::model::program::{Program, Requirement};
@@ -33,7 +33,7 @@ fn check_measure_kind(c: &mut Ctx, p: &Program, r: &Requirement, rp: &DocPath) {
                         rp.key("measure"),
                         format!("unknown measure `{measure}`"),
                     );
-                    Ctx::hint(d, known(p.measures.keys()));
+                    Ctx::hint_unknown(d, measure.as_str(), p.measures.keys());
                 }
                 Some(m) if m.is_money() && matches!(r, Requirement::Count { .. }) => {
                     let d = c.error(Code::MeasureType, rp.key("measure"), format!("measure `{measure}` is money; a `count` requirement needs a counting measure"));
@@ -104,7 +104,7 @@ fn check_references(
                 rp.key("obligation"),
                 format!("unknown obligation `{obligation}`"),
             );
-            Ctx::hint(d, known(p.obligations.keys()));
+            Ctx::hint_unknown(d, obligation.as_str(), p.obligations.keys());
         }
         Requirement::RegisteredCompany { accepts, .. } if accepts.is_empty() => {
             let d = c.warning(
@@ -123,7 +123,7 @@ fn check_references(
                 rp.key("training"),
                 format!("unknown training kind `{training}`"),
             );
-            Ctx::hint(d, known(p.trainings.keys()));
+            Ctx::hint_unknown(d, training.as_str(), p.trainings.keys());
         }
         Requirement::HoldsTier { tier, .. } if !tiers.contains(tier.as_str()) => {
             let d = c.error(
@@ -131,7 +131,7 @@ fn check_references(
                 rp.key("tier"),
                 format!("unknown tier `{tier}`"),
             );
-            Ctx::hint(d, known(tiers.iter()));
+            Ctx::hint_unknown(d, tier.as_str(), tiers.iter());
         }
         Requirement::Approval { status, .. } if !p.statuses.iter().any(|s| s.id == *status) => {
             let d = c.error(
@@ -139,7 +139,7 @@ fn check_references(
                 rp.key("status"),
                 format!("unknown status `{status}`"),
             );
-            Ctx::hint(d, known(p.statuses.iter().map(|s| &s.id)));
+            Ctx::hint_unknown(d, status.as_str(), p.statuses.iter().map(|s| &s.id));
         }
         _ => {}
     }
@@ -162,7 +162,7 @@ fn check_combination(c: &mut Ctx, p: &Program, r: &Requirement, rp: &DocPath) {
                     rp.key("of").index(i),
                     format!("unknown requirement `{r}`"),
                 );
-                Ctx::hint(d, known(p.requirements.keys()));
+                Ctx::hint_unknown(d, r.as_str(), p.requirements.keys());
             }
         }
     }
@@ -193,7 +193,7 @@ fn check_points(c: &mut Ctx, p: &Program, r: &Requirement, rp: &DocPath) {
                         cp.key("measure"),
                         format!("unknown measure `{}`", comp.measure),
                     );
-                    Ctx::hint(d, known(p.measures.keys()));
+                    Ctx::hint_unknown(d, comp.measure.as_str(), p.measures.keys());
                 }
                 Some(m) if m.is_money() && comp.currency.is_none() => {
                     c.error(
