@@ -10,6 +10,25 @@ use super::{exact, symlink_problem, too_large, Repo, Snapshot, SourceError, Sour
 use super::{DATA_DIRS, MAX_FILE_BYTES};
 use crate::diagnostic::{Code, Diagnostic};
 
+/// In listing order: a problem found while listing, or the next blob of [`Listed::blobs`].
+/// Blobs are looked up and read in parallel and the results merged back in this order, so
+/// problems keep their order and the first error is the one a serial loop would meet.
+enum Slot {
+    Problem(Diagnostic),
+    Blob,
+}
+
+/// The data files of a revision's tree, as listed.
+#[derive(Default)]
+struct Listed {
+    slots: Vec<Slot>,
+    blobs: Vec<(String, gix::ObjectId)>,
+    /// What stopped the listing early.
+    error: Option<SourceError>,
+}
+
+type Fail<'f> = &'f dyn Fn(&dyn std::fmt::Display) -> SourceError;
+
 impl Repo {
     pub(super) fn read_revision(
         &self,
@@ -22,125 +41,33 @@ impl Repo {
             .find_commit(commit_id)
             .and_then(|c| c.tree())
             .map_err(|e| SourceError(format!("reading the tree of {rev:?}: {e}")))?;
-        let mut snap = Snapshot {
-            label: rev.to_owned(),
-            ..Snapshot::default()
-        };
-        let mut listed: Result<(), SourceError> = Ok(());
         let fail = |e: &dyn std::fmt::Display| SourceError(format!("reading {rev:?}: {e}"));
-        // In listing order: a problem found while listing, or the next blob of `blobs` to look up.
-        // Blobs are then looked up and read in parallel, and the results merged back in
-        // this order, so problems keep their order and the first error is the serial loop's.
-        enum Slot {
-            Problem(Diagnostic),
-            Blob,
-        }
-        let mut slots: Vec<Slot> = Vec::new();
-        let mut blobs: Vec<(String, gix::ObjectId)> = Vec::new();
+        let mut listed = Listed::default();
         for dir in DATA_DIRS {
-            let entry = match tree.lookup_entry_by_path(dir) {
-                Ok(Some(entry)) => entry,
-                Ok(None) => continue,
-                Err(e) => {
-                    listed = Err(fail(&e));
-                    break;
-                }
-            };
-            let mode = entry.mode();
-            if mode.is_link() || mode.is_commit() {
-                slots.push(Slot::Problem(symlink_problem(dir)));
-                continue;
-            }
-            if !mode.is_tree() {
-                continue;
-            }
-            let sub = match git.find_tree(entry.object_id()) {
-                Ok(sub) => sub,
-                Err(e) => {
-                    listed = Err(fail(&e));
-                    break;
-                }
-            };
-            for item in sub.iter() {
-                let item = match item {
-                    Ok(item) => item,
-                    Err(e) => {
-                        listed = Err(fail(&e));
-                        break;
-                    }
-                };
-                let Ok(name) = std::str::from_utf8(item.filename()) else {
-                    slots.push(Slot::Problem(Diagnostic::error(
-                        Code::InvalidFileName,
-                        format!("{dir}/{}", String::from_utf8_lossy(item.filename())),
-                        "file name is not valid UTF-8",
-                    )));
-                    continue;
-                };
-                let rel = format!("{dir}/{name}");
-                let mode = item.mode();
-                if mode.is_link() {
-                    slots.push(Slot::Problem(symlink_problem(&rel)));
-                } else if mode.is_commit() {
-                    slots.push(Slot::Problem(
-                        Diagnostic::error(Code::Submodule, &rel, "submodules are not read as data")
-                            .with_hint(
-                            "partner and program files must be regular files in this repository",
-                        ),
-                    ));
-                } else if mode.is_blob() && name.ends_with(".toml") {
-                    slots.push(Slot::Blob);
-                    blobs.push((rel, item.object_id()));
-                }
-            }
-            if listed.is_err() {
+            if let Err(e) = list_dir(git, &tree, dir, &mut listed, &fail) {
+                listed.error = Some(e);
                 break;
             }
         }
         // Per blob: the file, or the problem of an oversized one. Read in pack order, so that the
         // pack cache holds the bases of most deltas; the results go back to listing order.
         let objects_dir = git.objects.store_ref().path().to_path_buf();
-        let order = if with_bytes && blobs.len() >= PARALLEL_FROM {
-            pack_order(&objects_dir, git.object_hash(), &blobs)
+        let order = if with_bytes && listed.blobs.len() >= PARALLEL_FROM {
+            pack_order(&objects_dir, git.object_hash(), &listed.blobs)
         } else {
             None
         };
+        let blobs = std::mem::take(&mut listed.blobs);
         let read = self.par_map_git(blobs, order, |git, (rel, id)| {
-            // A lazy listing needs only ids; the size limit is applied when `fill` reads the blob.
-            if !with_bytes {
-                return Ok(Ok(SourceFile {
-                    path: rel,
-                    blob_id: Some(id),
-                    bytes: Vec::new(),
-                }));
-            }
-            if with_bytes {
-                if let Some(bytes) = read_loose_blob(&objects_dir, &id) {
-                    return Ok(Ok(SourceFile {
-                        path: rel,
-                        blob_id: Some(id),
-                        bytes,
-                    }));
-                }
-            }
-            let header = git.find_header(id).map_err(|e| fail(&e))?;
-            if header.size() > MAX_FILE_BYTES {
-                return Ok(Err(too_large(&rel, header.size())));
-            }
-            let bytes = if with_bytes {
-                exact(git.find_blob(id).map_err(|e| fail(&e))?.take_data())
-            } else {
-                Vec::new()
-            };
-            Ok(Ok(SourceFile {
-                path: rel,
-                blob_id: Some(id),
-                bytes,
-            }))
+            read_one(git, &objects_dir, with_bytes, rel, id, &fail)
         })?;
+        let mut snap = Snapshot {
+            label: rev.to_owned(),
+            ..Snapshot::default()
+        };
         snap.files.reserve(read.len());
         let mut read = read.into_iter();
-        for slot in slots {
+        for slot in listed.slots {
             match slot {
                 Slot::Problem(d) => snap.problems.push(d),
                 Slot::Blob => match read.next().expect("one result per blob")? {
@@ -149,8 +76,7 @@ impl Repo {
                 },
             }
         }
-        listed?;
-        Ok(snap)
+        listed.error.map_or(Ok(snap), Err)
     }
 
     /// Apply `f` to every job with a handle on the git repository, in parallel, processing the jobs
@@ -350,4 +276,82 @@ fn read_loose_blob(objects_dir: &Path, id: &gix::oid) -> Option<Vec<u8>> {
             .ok()?;
     }
     (out.len() == size).then_some(out)
+}
+
+/// List the data files of `dir` in `tree` into `out`.
+fn list_dir(
+    git: &gix::Repository,
+    tree: &gix::Tree<'_>,
+    dir: &str,
+    out: &mut Listed,
+    fail: Fail<'_>,
+) -> Result<(), SourceError> {
+    let Some(entry) = tree.lookup_entry_by_path(dir).map_err(|e| fail(&e))? else {
+        return Ok(());
+    };
+    let mode = entry.mode();
+    if mode.is_link() || mode.is_commit() {
+        out.slots.push(Slot::Problem(symlink_problem(dir)));
+        return Ok(());
+    }
+    if !mode.is_tree() {
+        return Ok(());
+    }
+    let sub = git.find_tree(entry.object_id()).map_err(|e| fail(&e))?;
+    for item in sub.iter() {
+        let item = item.map_err(|e| fail(&e))?;
+        let Ok(name) = std::str::from_utf8(item.filename()) else {
+            out.slots.push(Slot::Problem(Diagnostic::error(
+                Code::InvalidFileName,
+                format!("{dir}/{}", String::from_utf8_lossy(item.filename())),
+                "file name is not valid UTF-8",
+            )));
+            continue;
+        };
+        let rel = format!("{dir}/{name}");
+        let mode = item.mode();
+        if mode.is_link() {
+            out.slots.push(Slot::Problem(symlink_problem(&rel)));
+        } else if mode.is_commit() {
+            out.slots.push(Slot::Problem(
+                Diagnostic::error(Code::Submodule, &rel, "submodules are not read as data")
+                    .with_hint(
+                        "partner and program files must be regular files in this repository",
+                    ),
+            ));
+        } else if mode.is_blob() && name.ends_with(".toml") {
+            out.slots.push(Slot::Blob);
+            out.blobs.push((rel, item.object_id()));
+        }
+    }
+    Ok(())
+}
+
+/// One listed blob: the file (without bytes for a lazy listing, whose `fill` applies the size
+/// limit), or the problem of an oversized one.
+fn read_one(
+    git: &gix::Repository,
+    objects_dir: &Path,
+    with_bytes: bool,
+    rel: String,
+    id: gix::ObjectId,
+    fail: Fail<'_>,
+) -> Result<Result<SourceFile, Diagnostic>, SourceError> {
+    let file = |bytes| SourceFile {
+        path: rel.clone(),
+        blob_id: Some(id),
+        bytes,
+    };
+    if !with_bytes {
+        return Ok(Ok(file(Vec::new())));
+    }
+    if let Some(bytes) = read_loose_blob(objects_dir, &id) {
+        return Ok(Ok(file(bytes)));
+    }
+    let header = git.find_header(id).map_err(|e| fail(&e))?;
+    if header.size() > MAX_FILE_BYTES {
+        return Ok(Err(too_large(&rel, header.size())));
+    }
+    let bytes = exact(git.find_blob(id).map_err(|e| fail(&e))?.take_data());
+    Ok(Ok(file(bytes)))
 }
