@@ -63,41 +63,111 @@ fn err(what: &str, e: impl std::fmt::Display) -> SourceError {
 
 /// Walk the first-parent chain from `tip` back to the root (or to where a shallow clone ends).
 /// Only the subtree ids of each commit are compared; listings are read for changed ones, and
-/// diffs of `partners/` come from `cache` when it knows them.
+/// diffs of `partners/` come from `cache` when it knows them (the others are computed first,
+/// in parallel).
 pub fn walk(
     git: &gix::Repository,
     tip: gix::ObjectId,
     cache: &mut DiffCache,
 ) -> Result<Walked, SourceError> {
     let (chain, cut) = first_parent_chain(git, tip)?;
-    let mut commits = Vec::new();
+    let steps = data_steps(git, chain)?;
+    fill_cache(git, cache, steps.iter().filter_map(|s| s.partners))?;
+    let mut commits = Vec::with_capacity(steps.len());
+    for step in steps {
+        let commit = git
+            .find_commit(step.id)
+            .map_err(|e| err("reading a commit", e))?;
+        let changes = step.partners.map(|key| {
+            let known = cache.get(&key);
+            known.map(<[Change]>::to_vec).unwrap_or_default()
+        });
+        commits.push(DataCommit {
+            info: info(&commit)?,
+            id: step.id,
+            partners: changes,
+            programs: step.programs.map(|t| listing(git, t)).transpose()?,
+        });
+    }
+    Ok(Walked { commits, cut })
+}
+
+/// A commit that changed the data: the two versions of `partners/` when that changed, and the
+/// new `programs/` tree when that changed.
+struct Step {
+    id: gix::ObjectId,
+    partners: Option<DiffKey>,
+    programs: Option<Option<gix::ObjectId>>,
+}
+
+/// The commits of `chain` that change `partners/` or `programs/` (the first always does).
+fn data_steps(
+    git: &gix::Repository,
+    chain: Vec<(gix::ObjectId, gix::ObjectId)>,
+) -> Result<Vec<Step>, SourceError> {
+    let mut steps = Vec::new();
     let (mut last_partners, mut last_programs) = (None, None);
-    // The partners tree of the previous data commit, kept decoded: each tree is read once.
-    let mut last_tree: Option<Decoded> = None;
     for (i, (id, tree)) in chain.into_iter().enumerate() {
         let (partners, programs) = subtrees(git, tree)?;
         let changed_partners = i == 0 || partners != last_partners;
         let changed_programs = i == 0 || programs != last_programs;
-        if !changed_partners && !changed_programs {
-            continue;
+        if changed_partners || changed_programs {
+            steps.push(Step {
+                id,
+                partners: changed_partners.then_some((last_partners, partners)),
+                programs: changed_programs.then_some(programs),
+            });
         }
-        let commit = git
-            .find_commit(id)
-            .map_err(|e| err("reading a commit", e))?;
-        let changes = changed_partners
-            .then(|| partners_diff(git, cache, &mut last_tree, (last_partners, partners)))
-            .transpose()?;
-        commits.push(DataCommit {
-            info: info(&commit)?,
-            id,
-            partners: changes,
-            programs: changed_programs
-                .then(|| listing(git, programs))
-                .transpose()?,
-        });
         (last_partners, last_programs) = (partners, programs);
     }
-    Ok(Walked { commits, cut })
+    Ok(steps)
+}
+
+/// Compute the diffs of `keys` the cache lacks. Consecutive diffs share a tree (the new tree of
+/// one is the old tree of the next), so the work is cut into one run of consecutive diffs per
+/// thread, each keeping its last tree decoded; inflating the trees is most of the cost.
+fn fill_cache(
+    git: &gix::Repository,
+    cache: &mut DiffCache,
+    keys: impl Iterator<Item = DiffKey>,
+) -> Result<(), SourceError> {
+    use rayon::prelude::*;
+    let missing: Vec<DiffKey> = keys.filter(|k| cache.get(k).is_none()).collect();
+    let threads = rayon::current_num_threads();
+    let done = if missing.len() < 64 || threads < 2 {
+        vec![diff_run(git, &missing)]
+    } else {
+        let sync = git.clone().into_sync();
+        (missing.par_chunks(missing.len().div_ceil(threads)))
+            .map(|run| diff_run(&sync.to_thread_local(), run))
+            .collect()
+    };
+    for run in done {
+        for (key, changes) in run? {
+            cache.insert(key, changes);
+        }
+    }
+    Ok(())
+}
+
+/// The diffs of a run of keys, decoding each tree once where one key's new tree is the next
+/// key's old tree.
+fn diff_run(
+    git: &gix::Repository,
+    keys: &[DiffKey],
+) -> Result<Vec<(DiffKey, Vec<Change>)>, SourceError> {
+    let mut last: Option<Decoded> = None;
+    let mut out = Vec::with_capacity(keys.len());
+    for &key in keys {
+        let old = match (last.take(), key.0) {
+            (Some(d), Some(id)) if d.id == id => Some(d),
+            (_, old) => old.map(|id| Decoded::read(git, id)).transpose()?,
+        };
+        let new = key.1.map(|id| Decoded::read(git, id)).transpose()?;
+        out.push((key, tree_diff(old.as_ref(), new.as_ref())));
+        last = new;
+    }
+    Ok(out)
 }
 
 /// Commit and tree ids, oldest first, and the commit whose parent a shallow clone lacks.
@@ -130,29 +200,6 @@ fn first_parent_chain(git: &gix::Repository, tip: gix::ObjectId) -> Result<Chain
     }
     chain.reverse();
     Ok((chain, cut))
-}
-
-/// The changed files between two versions of `partners/`: from the cache, or by decoding the
-/// new tree (and the old one, unless it is `last`, the tree decoded for the previous commit).
-fn partners_diff(
-    git: &gix::Repository,
-    cache: &mut DiffCache,
-    last: &mut Option<Decoded>,
-    key: DiffKey,
-) -> Result<Vec<Change>, SourceError> {
-    if let Some(changes) = cache.get(&key) {
-        *last = None;
-        return Ok(changes.to_vec());
-    }
-    let old = match (last.take(), key.0) {
-        (Some(d), Some(id)) if d.id == id => Some(d),
-        (_, old) => old.map(|id| Decoded::read(git, id)).transpose()?,
-    };
-    let new = key.1.map(|id| Decoded::read(git, id)).transpose()?;
-    let changes = tree_diff(old.as_ref(), new.as_ref());
-    cache.insert(key, changes.clone());
-    *last = new;
-    Ok(changes)
 }
 
 fn info(commit: &gix::Commit<'_>) -> Result<CommitInfo, SourceError> {
