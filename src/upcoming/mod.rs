@@ -10,7 +10,7 @@ pub mod render;
 use serde::Serialize;
 
 use crate::dataset::Catalog;
-use crate::evaluate::{self, time, Evaluation, Quantity, RequirementResult};
+use crate::evaluate::{self, time, EntitlementMemo, Evaluation, Quantity, RequirementResult};
 use crate::model::program::Requirement;
 use crate::model::scalar::Date;
 use crate::model::{Partner, Program};
@@ -73,10 +73,16 @@ pub fn report<'a>(
 ) -> Report {
     use rayon::prelude::*;
     let partners: Vec<&Partner> = partners.into_iter().collect();
-    let dates = change_dates(catalog, as_of, until);
+    let scope = Scope {
+        catalog,
+        as_of,
+        until,
+        dates: change_dates(catalog, as_of, until),
+        lists: EntitlementMemo::default(),
+    };
     let mut items: Vec<Item> = partners
         .par_iter()
-        .flat_map_iter(|p| partner_items(p, catalog, as_of, until, &dates))
+        .flat_map_iter(|p| partner_items(p, &scope))
         .collect();
     items.extend(terms_items(catalog, as_of, until));
     sort_items(&mut items);
@@ -178,19 +184,34 @@ fn terms_items(catalog: &Catalog<'_>, as_of: Date, until: Date) -> Vec<Item> {
     out
 }
 
-fn eval(p: &Partner, catalog: &Catalog<'_>, program: &str, d: Date) -> Option<Evaluation> {
-    evaluate::evaluate_each([p], catalog, d, |ev| ev)
-        .into_iter()
-        .find(|ev| ev.program == program)
-}
-
-fn partner_items(
-    p: &Partner,
-    catalog: &Catalog<'_>,
+/// What every partner's items are computed against.
+struct Scope<'a, 't> {
+    catalog: &'a Catalog<'t>,
     as_of: Date,
     until: Date,
-    dates: &std::collections::BTreeMap<String, Vec<(Date, String)>>,
-) -> Vec<Item> {
+    /// The coming review and terms dates of each program.
+    dates: std::collections::BTreeMap<String, Vec<(Date, String)>>,
+    /// Entitlement lists shared by every evaluation of the report.
+    lists: EntitlementMemo<'t>,
+}
+
+impl Scope<'_, '_> {
+    /// `p` in `program` on `d`: its first membership of that program under the terms then in
+    /// force (what `evaluate_each` gives for one partner, without a parallel batch per call).
+    fn eval(&self, p: &Partner, program: &str, d: Date) -> Option<Evaluation> {
+        let m = p
+            .memberships
+            .iter()
+            .find(|m| m.program.as_str() == program)?;
+        let terms = self.catalog.terms(program, d)?;
+        Some(evaluate::evaluate_memo(p, m, terms, d, &self.lists))
+    }
+}
+
+fn partner_items(p: &Partner, scope: &Scope<'_, '_>) -> Vec<Item> {
+    let (catalog, as_of, until) = (scope.catalog, scope.as_of, scope.until);
+    let eval = |p, program, d| scope.eval(p, program, d);
+    let dates = &scope.dates;
     let mut out = Vec::new();
     for m in &p.memberships {
         let program = m.program.as_str();
@@ -208,12 +229,12 @@ fn partner_items(
             what,
             prevent,
         };
-        let Some(mut before) = eval(p, catalog, program, as_of) else {
+        let Some(mut before) = eval(p, program, as_of) else {
             continue;
         };
         let mut since = as_of;
         for (d, label) in dates.get(program).into_iter().flatten() {
-            let Some(after) = eval(p, catalog, program, *d) else {
+            let Some(after) = eval(p, program, *d) else {
                 continue;
             };
             if standing_change(&before, &after, label).is_some() {
@@ -223,9 +244,9 @@ fn partner_items(
                 {
                     Some(before)
                 } else {
-                    eval(p, catalog, program, d.add_days(-1).max(as_of))
+                    eval(p, program, d.add_days(-1).max(as_of))
                 };
-                let full = eval(p, catalog, program, *d);
+                let full = Some(after.clone());
                 if let Some((kind, what, prevent)) = eve
                     .zip(full)
                     .and_then(|(eve, full)| standing_change(&eve, &full, label))
