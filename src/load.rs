@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, DocPath, Seg};
 use crate::model::{Partner, Program};
 use crate::source::SourceFile;
 
@@ -169,7 +169,7 @@ fn check_text<T: DeserializeOwned>(
         Ok(record) => (Some(record), Vec::new()),
         Err(err) => {
             let doc_path = path_from_serde(err.path());
-            let d = typed_error(path, err.inner().to_string()).with_path(&doc_path);
+            let d = typed_error(path, err.inner().to_string(), &doc_path).with_path(&doc_path);
             (None, vec![loc.locate(d, &doc_path, false)])
         }
     }
@@ -177,10 +177,18 @@ fn check_text<T: DeserializeOwned>(
 
 /// A typed deserializer's error as a diagnostic. The schema has already passed, so a map where
 /// it expected something else can only be a TOML date marked by [`parse::mark_datetimes`].
-fn typed_error(path: &str, msg: String) -> Diagnostic {
+fn typed_error(path: &str, msg: String, at: &DocPath) -> Diagnostic {
     use crate::model::scalar::QUOTED_DATE;
     if msg == QUOTED_DATE {
-        // It quotes nothing, so public outputs may show it too.
+        // The key names the field to fix (the snippet under the message shows the value); the
+        // public outputs get the wording that names nothing.
+        let key = at.0.iter().rev().find_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        });
+        let msg = key.map_or(msg, |k| {
+            format!("`{k}` is a date in quotes, which TOML reads as text: write it without quotes, e.g. {k} = 2025-11-30")
+        });
         return Diagnostic::error(Code::InvalidValue, path, msg).with_public_message(QUOTED_DATE);
     }
     let msg = match msg.strip_prefix("invalid type: map, expected ") {

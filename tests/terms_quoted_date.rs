@@ -28,7 +28,10 @@ fn a_quoted_contract_start_is_an_error_on_both_load_paths() {
         assert!(loaded.record.is_none());
         let d = only_error(&loaded.diagnostics);
         assert_eq!(d.code, "invalid-value");
-        assert!(d.message.contains("without quotes"), "{}", d.message);
+        assert_eq!(
+            d.message,
+            "`contract_start` is a date in quotes, which TOML reads as text: write it without quotes, e.g. contract_start = 2025-11-30"
+        );
         let at = d.start.expect("located");
         // `contract_start = ` is 17 characters: the value starts in column 18.
         assert_eq!((at.line, at.column), (line, 18));
@@ -57,10 +60,9 @@ fn a_quoted_effective_from_in_a_program_is_an_error() {
     let loaded = load_program(&file("programs/nospamproxy.toml", &bad));
     assert!(loaded.record.is_none());
     let d = only_error(&loaded.diagnostics);
-    assert!(
-        d.message.contains("write dates as TOML dates"),
-        "{}",
-        d.message
+    assert_eq!(
+        d.message,
+        "`effective_from` is a date in quotes, which TOML reads as text: write it without quotes, e.g. effective_from = 2025-11-30"
     );
     let at = d.start.expect("located");
     assert_eq!((at.line, at.column), (line, 18));
