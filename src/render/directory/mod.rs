@@ -185,11 +185,6 @@ fn unlisted_pages(
         .collect()
 }
 
-/// Render the page of one partner.
-pub fn render_partner_page(dir: &Directory, p: &PublicPartner) -> Result<String, minijinja::Error> {
-    render_partner(env(), dir, p, &Common::new(dir))
-}
-
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
