@@ -101,9 +101,7 @@ pub fn markdown(r: &Report) -> String {
 
 /// The JSON document described in the README.
 pub fn json(r: &Report) -> Result<String, serde_json::Error> {
-    let mut s = serde_json::to_string_pretty(r)?;
-    s.push('\n');
-    Ok(s)
+    crate::render::json_document(r)
 }
 
 /// CSV, one row per item.
