@@ -1,9 +1,9 @@
 //! Obligations that say how to verify them (issue #16): the string form still works, the table
 //! form is validated with located errors, and the bundled programs declare their checks.
 
-use partnerctl::dataset::Dataset;
+mod common;
+
 use partnerctl::model::program::{Obligation, Verify};
-use partnerctl::source::{blob_id, Snapshot, SourceFile};
 
 const HEAD: &str = r#"api_version = "partnerctl/v1"
 kind = "Program"
@@ -22,28 +22,9 @@ plain = "A plain obligation"
 
 /// (code, line, column, path) of every diagnostic for the program `HEAD` + `more`.
 fn diags(more: &str) -> Vec<(String, usize, usize, String)> {
-    let text = format!("{HEAD}{more}");
-    let snap = Snapshot {
-        label: "t".into(),
-        files: vec![SourceFile {
-            path: "programs/demo.toml".into(),
-            bytes: text.as_bytes().to_vec(),
-            blob_id: blob_id(text.as_bytes()),
-        }],
-        problems: vec![],
-    };
-    Dataset::from_snapshot(&snap)
-        .diagnostics()
-        .into_iter()
-        .map(|d| {
-            let s = d.start.expect("located");
-            (
-                d.code.as_str().to_owned(),
-                s.line,
-                s.column,
-                d.path.unwrap_or_default(),
-            )
-        })
+    let all = common::program_diagnostics(&format!("{HEAD}{more}"));
+    all.into_iter()
+        .map(|(c, l, col, p, _)| (c, l, col, p))
         .collect()
 }
 

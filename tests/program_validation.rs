@@ -1,8 +1,7 @@
 //! Located diagnostics for program terms: references inside a program, tier reachability,
 //! overlapping levels, currencies and entitlement value shapes.
 
-use partnerctl::dataset::Dataset;
-use partnerctl::source::{blob_id, Snapshot, SourceFile};
+mod common;
 
 const BASE: &str = r#"api_version = "partnerctl/v1"
 kind = "Program"
@@ -69,29 +68,7 @@ grants = { discount = "20" }
 
 /// (code, line, column, path, message) of every diagnostic for a program text.
 fn diags(text: &str) -> Vec<(String, usize, usize, String, String)> {
-    let snap = Snapshot {
-        label: "t".into(),
-        files: vec![SourceFile {
-            path: "programs/demo.toml".into(),
-            bytes: text.as_bytes().to_vec(),
-            blob_id: blob_id(text.as_bytes()),
-        }],
-        problems: vec![],
-    };
-    Dataset::from_snapshot(&snap)
-        .diagnostics()
-        .into_iter()
-        .map(|d| {
-            let s = d.start.expect("located");
-            (
-                d.code.as_str().to_owned(),
-                s.line,
-                s.column,
-                d.path.unwrap_or_default(),
-                d.message,
-            )
-        })
-        .collect()
+    common::program_diagnostics(text)
 }
 
 fn line_of(text: &str, needle: &str) -> usize {

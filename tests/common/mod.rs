@@ -88,6 +88,27 @@ pub fn check_with_nsp(files: Vec<SourceFile>) -> Vec<Diagnostic> {
     Dataset::from_snapshot(&snapshot(files)).diagnostics()
 }
 
+/// Every diagnostic for one program file `programs/demo.toml` holding `text`, as
+/// (code, line, column, path, message); each must be located.
+pub fn program_diagnostics(text: &str) -> Vec<(String, usize, usize, String, String)> {
+    let snap = snapshot(vec![file("programs/demo.toml", text)]);
+    Dataset::from_snapshot(&snap)
+        .diagnostics()
+        .into_iter()
+        .map(|d| {
+            let s = d.start.expect("located");
+            let path = d.path.unwrap_or_default();
+            (
+                d.code.as_str().to_owned(),
+                s.line,
+                s.column,
+                path,
+                d.message,
+            )
+        })
+        .collect()
+}
+
 /// The exit code and output of one run of the binary.
 #[derive(Debug)]
 pub struct Run {
