@@ -184,6 +184,17 @@ fn rows(doc: &Value, partner: &str) -> Vec<(String, String, String, String, Stri
         .collect()
 }
 
+/// "date kind partner what" of each item of an `upcoming` JSON document.
+fn item_lines(doc: &Value) -> Vec<String> {
+    let s = |v: &Value| v.as_str().unwrap_or("").to_owned();
+    (doc["items"].as_array().expect("items").iter())
+        .map(|i| {
+            let fields = [&i["date"], &i["kind"], &i["partner"], &i["what"]];
+            fields.map(s).join(" ")
+        })
+        .collect()
+}
+
 fn row(
     d: &str,
     k: &str,
@@ -488,17 +499,7 @@ fn upcoming_names_who_drops_at_the_review_and_why() {
         "--format",
         "json",
     ]));
-    let items: Vec<String> = (doc["items"].as_array().expect("items").iter())
-        .map(|i| {
-            format!(
-                "{} {} {} {}",
-                i["date"].as_str().unwrap_or(""),
-                i["kind"].as_str().unwrap_or(""),
-                i["partner"].as_str().unwrap_or(""),
-                i["what"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let items = item_lines(&doc);
     assert_eq!(
         items,
         [
@@ -531,17 +532,7 @@ fn upcoming_lists_an_expiring_approval_and_scheduled_terms() {
         "--format",
         "json",
     ]));
-    let items: Vec<String> = (doc["items"].as_array().expect("items").iter())
-        .map(|i| {
-            format!(
-                "{} {} {} {}",
-                i["date"].as_str().unwrap_or(""),
-                i["kind"].as_str().unwrap_or(""),
-                i["partner"].as_str().unwrap_or(""),
-                i["what"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
+    let items = item_lines(&doc);
     assert_eq!(
         items,
         [
