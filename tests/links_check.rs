@@ -227,15 +227,18 @@ fn without_the_override_the_first_request_to_127_0_0_1_is_refused() {
     assert_eq!(run.code, 1);
 }
 
+/// The results for pimentaCHAT's obligations (its logo/badge link) in a `links check` report.
+fn pimentachat_results(v: &serde_json::Value) -> Vec<&serde_json::Value> {
+    let all = v.as_array().expect("a list of results");
+    all.iter()
+        .filter(|r| r["program"] == "pimentachat")
+        .collect()
+}
+
 #[test]
 fn the_badge_linking_to_the_directory_page_is_found() {
     let (_, v) = check_path("/badge", true);
-    let pim: Vec<_> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["program"] == "pimentachat")
-        .collect();
+    let pim = pimentachat_results(&v);
     assert_eq!(pim.len(), 1, "{v}");
     assert_eq!(pim[0]["obligation"], "vendor-on-partner-website");
     assert_eq!(pim[0]["status"], "found");
@@ -245,12 +248,7 @@ fn the_badge_linking_to_the_directory_page_is_found() {
 #[test]
 fn a_badge_image_without_the_link_to_the_directory_page_is_missing() {
     let (_, v) = check_path("/badge-unlinked", true);
-    let pim: Vec<_> = v
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["program"] == "pimentachat")
-        .collect();
+    let pim = pimentachat_results(&v);
     assert_eq!(pim[0]["status"], "missing");
 }
 
