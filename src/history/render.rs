@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::{Event, EventKind, Report, Standing, State};
-use crate::render::{markdown, terminal};
+use crate::render::{markdown, table};
 
 /// One line: "no tier", "tier gold (track msp); types hosting; statuses —".
 pub fn summary(s: &Standing) -> String {
@@ -139,28 +139,8 @@ fn cut_note(r: &Report) -> Option<String> {
 
 /// A plain-text table; control characters from the data are shown escaped.
 pub fn table(r: &Report) -> String {
-    let rows: Vec<Vec<String>> = rows(r)
-        .into_iter()
-        .map(|row| {
-            row.iter()
-                .map(|c| terminal::escape(c).into_owned())
-                .collect()
-        })
-        .collect();
-    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = (row.iter().zip(&widths))
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
-    }
+    let rows = rows(r);
+    let mut out = table::aligned(&HEADER, &rows);
     if rows.is_empty() {
         out.push_str("no changes\n");
     }

@@ -190,6 +190,34 @@ fn ellipsis(line: &str, width: usize) -> String {
     out
 }
 
+/// The plain layout of `history` and `upcoming`: columns padded to their widest cell (in
+/// characters), two spaces apart, each line trimmed at its end, header first; control characters
+/// from the data shown escaped. Unlike [`table`] it never wraps: their cells are short.
+pub fn aligned<const N: usize>(header: &[&str; N], rows: &[[String; N]]) -> String {
+    use std::fmt::Write;
+    let rows: Vec<[String; N]> = (rows.iter())
+        .map(|row| {
+            row.each_ref()
+                .map(|c| super::terminal::escape(c).into_owned())
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for row in &rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let header = header.map(str::to_owned);
+    for row in std::iter::once(&header).chain(&rows) {
+        let line: Vec<String> = (row.iter().zip(&widths))
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

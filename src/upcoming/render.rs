@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Item, Kind, Report};
-use crate::render::{markdown, terminal};
+use crate::render::{markdown, table};
 
 fn kind(k: Kind) -> &'static str {
     match k {
@@ -43,33 +43,13 @@ const HEADER: [&str; 6] = [
 
 /// A plain-text table; control characters from the data are shown escaped.
 pub fn table(r: &Report) -> String {
-    let rows: Vec<Vec<String>> = (r.items.iter())
-        .map(|i| {
-            cells(i)
-                .iter()
-                .map(|c| terminal::escape(c).into_owned())
-                .collect()
-        })
-        .collect();
-    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.chars().count()).collect();
-    for row in &rows {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
     let mut out = format!("Upcoming from {} to {}\n\n", r.as_of, r.until);
-    if rows.is_empty() {
+    if r.items.is_empty() {
         out.push_str("nothing needs attention\n");
         return out;
     }
-    let header: Vec<String> = HEADER.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = (row.iter().zip(&widths))
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
-    }
-    out
+    let rows: Vec<[String; 6]> = r.items.iter().map(cells).collect();
+    out + &table::aligned(&HEADER, &rows)
 }
 
 /// Markdown for an issue: one section per date, a table in each.
