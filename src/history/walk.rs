@@ -78,10 +78,11 @@ pub fn walk(
         let commit = git
             .find_commit(step.id)
             .map_err(|e| err("reading a commit", e))?;
-        let changes = step.partners.map(|key| {
-            let known = cache.get(&key);
-            known.map(<[Change]>::to_vec).unwrap_or_default()
-        });
+        // fill_cache put every diff there: a missing one is a bug, not "nothing changed".
+        let changes = (step.partners)
+            .map(|key| cache.get(&key).map(<[Change]>::to_vec))
+            .map(|known| known.ok_or_else(|| err("a tree diff", "missing after computing it")))
+            .transpose()?;
         commits.push(DataCommit {
             info: info(&commit)?,
             id: step.id,
