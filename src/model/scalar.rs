@@ -329,9 +329,13 @@ impl FromStr for Date {
             && all_digits(&s[..4])
             && all_digits(&s[5..7])
             && all_digits(&s[8..]);
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
-            .filter(|_| shaped)
+        // Shaped, the fields are plain digits: no need for chrono's format-string parser, which
+        // was a noticeable part of checking 10,000 imported rows.
+        let field = |r: std::ops::Range<usize>| s.get(r).and_then(|f| f.parse::<u32>().ok());
+        shaped
+            .then(|| field(0..4).zip(field(5..7)).zip(field(8..10)))
+            .flatten()
+            .and_then(|((y, m), d)| NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
             .map(Date)
             .ok_or_else(|| format!("{s:?} is not a valid date (YYYY-MM-DD)"))
     }
@@ -603,6 +607,24 @@ mod tests {
         assert_eq!(d.add_days(i64::MIN), d);
         assert_eq!(d.add_months(i32::MAX), d);
         assert_eq!(d.add_days(1), Date::from_ymd(2025, 2, 1).unwrap());
+    }
+
+    #[test]
+    fn dates_parse_as_chronos_own_format_parser_would() {
+        for y in [0, 1, 1900, 2000, 2023, 2024, 2100, 9999] {
+            for m in 0..=13 {
+                for d in 0..=32 {
+                    let s = format!("{y:04}-{m:02}-{d:02}");
+                    let chrono = NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(Date);
+                    assert_eq!(s.parse::<Date>().ok(), chrono, "{s}");
+                }
+            }
+        }
+        assert_eq!(
+            "2024-02-29".parse::<Date>().ok(),
+            Date::from_ymd(2024, 2, 29)
+        );
+        assert!("2025-02-29".parse::<Date>().is_err());
     }
 
     #[test]
