@@ -59,6 +59,8 @@ pub fn run(args: &ImportArgs) -> CmdResult {
     let opts = options(args)?;
     let csv = std::fs::read(&args.file)
         .map_err(|e| user_error(format!("{}: {e}", args.file.display())))?;
+    // A row per line at most, so at most that many partner files to hold open while writing.
+    import::reserve_descriptors(memchr::memchr_iter(b'\n', &csv).count() + 1);
     let repo = args.source.open()?;
     let snap = repo.snapshot_unhashed(&Side::WorkTree)?;
     // Only the programs are loaded and checked: rows are checked against the terms, and the
