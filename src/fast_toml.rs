@@ -24,11 +24,42 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Option<T> {
     T::deserialize(ValueDeserializer(Value::Table(root, TableKind::Defined))).ok()
 }
 
-/// Whether `text` is valid TOML of the plain subset; `false` says nothing (see the module
-/// documentation). `import`'s region merge relies on it to know the whole document is valid
-/// without parsing it with toml_edit.
-pub fn is_plain_valid(text: &str) -> bool {
-    parse_document(text).is_some()
+/// A value of a `[[table]]` entry, as `import` compares entries: a string's text, a date (never
+/// with a time: those leave the plain subset), or anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar<'i> {
+    Text(&'i str),
+    Date(toml_datetime::Datetime),
+    Other,
+}
+
+/// The entries of the top-level array of tables `name` (`[[name]]`), each as its keys and values
+/// in document order, when `text` is valid TOML of the plain subset; an empty list when `text`
+/// has no `name`. `None` says nothing (see the module documentation) — nor does it when `name` is
+/// something else than an array of tables. `import` relies on it to know the whole document is
+/// valid and which entries it has, without parsing it with toml_edit.
+pub fn tables_of<'i>(text: &'i str, name: &str) -> Option<Vec<Vec<(&'i str, Scalar<'i>)>>> {
+    let root = parse_document(text)?;
+    let Some((_, value)) = root.into_iter().find(|(k, _)| *k == name) else {
+        return Some(Vec::new());
+    };
+    let Value::Array(items, ArrayKind::Tables) = value else {
+        return None;
+    };
+    let scalar = |v: Value<'i>| match v {
+        Value::String(s) => Scalar::Text(s),
+        Value::Datetime(d) => Scalar::Date(d),
+        _ => Scalar::Other,
+    };
+    items
+        .into_iter()
+        .map(|item| match item {
+            Value::Table(entries, _) => {
+                Some(entries.into_iter().map(|(k, v)| (k, scalar(v))).collect())
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 type Entries<'i> = Vec<(&'i str, Value<'i>)>;

@@ -3,7 +3,7 @@
 //! same bytes: these tests compare them on partner files (fixtures copied from the bundled data)
 //! and on variants written to reach every reason the region path declines.
 
-use partnerctl::import::apply::{key_of, merge, merge_document, section_region};
+use partnerctl::import::apply::{append_new, key_of, merge, merge_document, section_region};
 use partnerctl::import::kind::Kind;
 use partnerctl::import::Row;
 use toml_edit::{DocumentMut, Item, Table, Value};
@@ -90,9 +90,19 @@ fn rows_for(text: &str, kind: Kind) -> Vec<Row> {
     vec![row(kind, update), row(kind, append)]
 }
 
-/// Both paths agree on `text` for every kind; the kinds that took the region path.
-fn agree(text: &str) -> Vec<Kind> {
-    let mut regions = Vec::new();
+/// Which of the three ways merged rows into a file.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Paths {
+    /// Kinds whose rows (an update and an append) were merged into the region alone.
+    region: Vec<Kind>,
+    /// Kinds whose new rows alone were appended as text (`apply::append_new`).
+    appended: Vec<Kind>,
+}
+
+/// All paths agree on `text` for every kind, with an update and an append, and with new rows
+/// only; which paths ran.
+fn agree(text: &str) -> Paths {
+    let mut paths = Paths::default();
     for kind in KINDS {
         let rows = rows_for(text, kind);
         let refs: Vec<&Row> = rows.iter().collect();
@@ -100,33 +110,106 @@ fn agree(text: &str) -> Vec<Kind> {
         let whole = merge_document(text, kind, &refs);
         assert_eq!(fast, whole, "{kind:?} on:\n{text}");
         let region = section_region(text, kind.section());
-        let region_parses = region.is_some_and(|r| text[r].parse::<DocumentMut>().is_ok());
+        let region_parses = region
+            .clone()
+            .is_some_and(|r| text[r].parse::<DocumentMut>().is_ok());
         if region_parses {
-            regions.push(kind);
+            paths.region.push(kind);
+        }
+        let new_only = new_rows(kind, &rows);
+        let refs: Vec<&Row> = new_only.iter().collect();
+        let fast = merge(text, kind, &refs);
+        assert_eq!(
+            fast,
+            merge_document(text, kind, &refs),
+            "{kind:?} new rows on:\n{text}"
+        );
+        let entries = partnerctl::fast_toml::tables_of(text, kind.section());
+        let appended = region
+            .zip(entries)
+            .and_then(|(r, e)| append_new(text, r, kind, &refs, &e));
+        if let Some(appended) = appended {
+            assert_eq!(fast.unwrap().0.as_deref(), Some(appended.as_str()));
+            paths.appended.push(kind);
         }
     }
-    regions
+    paths
+}
+
+/// The appended row of [`rows_for`] (the last) and one more with another program.
+fn new_rows(kind: Kind, rows: &[Row]) -> Vec<Row> {
+    let appended = rows.last().unwrap().clone();
+    let mut values = appended.values.clone();
+    for (name, value) in &mut values {
+        if *name == "program" {
+            *value = Value::from("zz-another");
+        }
+    }
+    vec![appended, row(kind, values)]
 }
 
 #[test]
 fn the_region_path_gives_what_the_whole_document_gives_on_partner_files() {
-    let regions: Vec<(String, Vec<Kind>)> = fixtures()
+    let paths: Vec<(String, Paths)> = fixtures()
         .into_iter()
         .map(|(path, text)| (path.rsplit('/').next().unwrap().to_string(), agree(&text)))
         .collect();
-    // The fast path must actually run where the files allow it. alpenblick-edv's revenue and
-    // projects decline: its opening comment says "revenue" and "3 projects".
+    // The fast paths must actually run where the files allow it. alpenblick-edv's revenue and
+    // projects decline: its opening comment says "revenue" and "3 projects". Every entry's key
+    // values are strings or dates, so new rows are appended as text wherever the region is used.
     use Kind::*;
+    let both = |kinds: Vec<Kind>| Paths {
+        region: kinds.clone(),
+        appended: kinds,
+    };
     let expected = [
         (
             "alpenblick-edv.toml",
-            vec![ManagedVolume, Trainings, Certifications],
+            both(vec![ManagedVolume, Trainings, Certifications]),
         ),
-        ("atelier-numerique-rhone.toml", vec![ManagedVolume]),
-        ("hafenkante-chatops.toml", vec![Certifications]),
+        ("atelier-numerique-rhone.toml", both(vec![ManagedVolume])),
+        ("hafenkante-chatops.toml", both(vec![Certifications])),
     ]
     .map(|(f, k)| (f.to_string(), k));
-    assert_eq!(regions, expected);
+    assert_eq!(paths, expected);
+}
+
+#[test]
+fn new_entries_go_after_the_last_value_and_before_the_closing_comments() {
+    let text = "id = \"p\"\n\n[[trainings]]\nprogram = \"a\" # first\nperson = \"A\"\n\n  \n# later ones below\n\n[profile]\nname = \"P\"\n";
+    let values = vec![
+        ("program", Value::from("b")),
+        ("person", Value::from("B")),
+        ("kind", Value::from("admin")),
+        ("date", "2025-11-30".parse::<Value>().unwrap()),
+    ];
+    let new = row(Kind::Trainings, values);
+    let (merged, effect) = merge(text, Kind::Trainings, &[&new]).unwrap();
+    let expected = "id = \"p\"\n\n[[trainings]]\nprogram = \"a\" # first\nperson = \"A\"\n\n\
+        [[trainings]]\nprogram = \"b\"\nperson = \"B\"\nkind = \"admin\"\ndate = 2025-11-30\n\n  \n\
+        # later ones below\n\n[profile]\nname = \"P\"\n";
+    assert_eq!(merged.as_deref(), Some(expected));
+    assert_eq!(effect.added, 1);
+    let region = section_region(text, "trainings").unwrap();
+    let entries = partnerctl::fast_toml::tables_of(text, "trainings").unwrap();
+    assert_eq!(
+        append_new(text, region.clone(), Kind::Trainings, &[&new], &entries).as_deref(),
+        Some(expected)
+    );
+    // A row with the key of an entry is an update, which only toml_edit does.
+    let same = row(
+        Kind::Trainings,
+        vec![("program", Value::from("a")), ("person", Value::from("A"))],
+    );
+    assert_eq!(
+        append_new(text, region.clone(), Kind::Trainings, &[&same], &entries),
+        None
+    );
+    assert_eq!(
+        append_new(text, region, Kind::Trainings, &[&new, &new], &entries),
+        None,
+        "one key twice"
+    );
 }
 
 fn variants(text: &str) -> Vec<String> {
@@ -134,6 +217,9 @@ fn variants(text: &str) -> Vec<String> {
         text.replace('\n', "\r\n"),
         text.replace("[[trainings]]", "# a comment before\n\n[[trainings]]"),
         text.replace("[[trainings]]", "[[trainings]] # trailing comment"),
+        text.replace("\n[", "\n# closing comment\n  \n\t# indented\n\n["),
+        text.replace("\n[", " # after the value\n["),
+        text.replace("[[certifications]]", "[[certifications]]\n# only a comment"),
         text.replace("[[projects]]", "[[ projects ]]"),
         text.replace("[[certifications]]", "[[\"certifications\"]]"),
         text.replace("[[managed_volume]]", "[[managed_volume]]\n\n"),
@@ -212,7 +298,10 @@ fn the_region_is_the_run_of_entries_and_declines_what_it_cannot_vouch_for() {
 }
 
 /// Lines that steer `section_region` one way or the other, inserted anywhere.
-const SNIPPETS: [&str; 23] = [
+const SNIPPETS: [&str; 26] = [
+    "  # indented comment",
+    "\t",
+    "amount = \"1.00\" # c",
     "a.b = 1",
     "x = { y = 1, z = [1, 2] }",
     "  [[trainings]]",

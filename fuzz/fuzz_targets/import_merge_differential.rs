@@ -1,6 +1,7 @@
 //! `import` merges rows into the run of `[[section]]` entries alone when
 //! `apply::section_region` vouches for it; whatever the text, that must give exactly what merging
-//! into the whole document gives (`apply::merge_document`), and never panic.
+//! into the whole document gives (`apply::merge_document`), and never panic; so must appending
+//! new rows as text (`apply::append_new`).
 //! `tests/import_region.rs` checks the same property on partner files and their variants.
 #![no_main]
 
@@ -48,5 +49,8 @@ fuzz_target!(|data: &[u8]| {
         let rows = [row(text, kind), row("", kind)];
         let refs: Vec<&Row> = rows.iter().collect();
         assert_eq!(merge(text, kind, &refs), merge_document(text, kind, &refs), "{kind:?}");
+        // A new row alone: appended as text (`apply::append_new`) when the file allows it.
+        let refs = [&rows[1]];
+        assert_eq!(merge(text, kind, &refs), merge_document(text, kind, &refs), "{kind:?} new");
     }
 });
