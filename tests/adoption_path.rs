@@ -99,6 +99,12 @@ fn a_new_team_goes_from_init_to_a_spreadsheet_of_tiers() {
         first.stdout,
         "1000 rows: 1000 added, 0 updated, 0 unchanged; 2 files changed\n"
     );
+    // The entries follow the file's commented revenue example, above the trainings example.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let entries = text.find("# amount = \"1000.00\"\n\n[[revenue]]\nprogram = ");
+    let trainings_example = text.find("# Trainings attended");
+    assert!(entries.is_some() && entries < trainings_example, "{text}");
+    assert_eq!(text.matches("\n[[revenue]]\n").count(), 500);
     let again = run_in(&dir, &import);
     assert_eq!(
         again.stdout,

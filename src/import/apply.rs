@@ -202,6 +202,7 @@ pub fn merge_document(
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| format!("not valid TOML: {}", e.message()))?;
+    let absent = !doc.contains_key(kind.section());
     let section = doc
         .entry(kind.section())
         .or_insert(Item::ArrayOfTables(ArrayOfTables::new()));
@@ -231,9 +232,45 @@ pub fn merge_document(
             }
         }
     }
+    if absent {
+        after_commented_example(&mut doc, kind.section());
+    }
     // Re-importing a file already recorded changes nothing: skip printing the document.
     let changed = effect.added + effect.updated > 0;
     Ok((changed.then(|| doc.to_string()), effect))
+}
+
+/// Files from `partnerctl new partner` end with commented examples (`# [[revenue]]`, …), which
+/// toml_edit keeps as the document's trailing text and prints after every table: the first
+/// entries of a section would land above all the examples, under the last table. When the
+/// trailing text has the commented example of `section`, its new entries go right after that
+/// example's run of comment lines instead, and the examples of other sections stay below them.
+fn after_commented_example(doc: &mut DocumentMut, section: &str) {
+    let Some(trailing) = doc.trailing().as_str().map(str::to_owned) else {
+        return;
+    };
+    let example = format!("# [[{section}]]");
+    let (mut offset, mut found, mut end) = (0, false, None);
+    for line in trailing.split_inclusive('\n') {
+        let text = line.trim();
+        if found && !text.starts_with('#') {
+            end = Some(offset);
+            break;
+        }
+        found |= text == example;
+        offset += line.len();
+    }
+    let Some(first) = (doc.get_mut(section))
+        .and_then(Item::as_array_of_tables_mut)
+        .and_then(|entries| entries.get_mut(0))
+        .filter(|_| found)
+    else {
+        return;
+    };
+    let (before, after) = trailing.split_at(end.unwrap_or(trailing.len()));
+    let gap = if before.ends_with('\n') { "\n" } else { "\n\n" };
+    first.decor_mut().set_prefix(format!("{before}{gap}"));
+    doc.set_trailing(after);
 }
 
 /// The stable key of an entry in the file, spelled like [`Row::key`].
@@ -292,4 +329,59 @@ fn new_entry(row: &Row) -> Table {
         t.insert(name, Item::Value(value.clone()));
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn training(person: &str) -> Row {
+        let values = vec![
+            ("program", Value::from("p")),
+            ("person", Value::from(person)),
+        ];
+        let mut t = Table::new();
+        values
+            .iter()
+            .for_each(|(k, v)| drop(t.insert(k, Item::Value(v.clone()))));
+        Row {
+            partner: "x".into(),
+            key: key_of(&t, Kind::Trainings),
+            values,
+        }
+    }
+
+    const EXAMPLES: &str = "id = \"x\"\n\n# Revenue:\n# [[revenue]]\n# amount = \"1.00\"\n\n\
+                            # Trainings:\n# [[trainings]]\n# person = \"Jane Doe\"";
+
+    #[test]
+    fn first_entries_follow_the_commented_example_of_their_section() {
+        let rows = [training("A"), training("B")];
+        let refs: Vec<&Row> = rows.iter().collect();
+        // The trainings example is the last block, without a final newline.
+        let (text, _) = merge_document(EXAMPLES, Kind::Trainings, &refs).unwrap();
+        let expected = format!(
+            "{EXAMPLES}\n\n[[trainings]]\nprogram = \"p\"\nperson = \"A\"\n\n\
+             [[trainings]]\nprogram = \"p\"\nperson = \"B\"\n"
+        );
+        assert_eq!(text.unwrap(), expected);
+        // With the trainings example first, the revenue example stays below the new entries.
+        let trainings_first =
+            "id = \"x\"\n\n# Trainings:\n# [[trainings]]\n# person = \"Jane Doe\"\n\n\
+                               # Revenue:\n# [[revenue]]\n# amount = \"1.00\"\n";
+        let (text, _) = merge_document(trainings_first, Kind::Trainings, &refs[..1]).unwrap();
+        let expected = "id = \"x\"\n\n# Trainings:\n# [[trainings]]\n# person = \"Jane Doe\"\n\n\
+                        [[trainings]]\nprogram = \"p\"\nperson = \"A\"\n\n\
+                        # Revenue:\n# [[revenue]]\n# amount = \"1.00\"\n";
+        assert_eq!(text.unwrap(), expected);
+    }
+
+    #[test]
+    fn without_a_commented_example_new_entries_go_before_the_closing_comments() {
+        let text = "id = \"x\"\n\n# closing words\n";
+        let (merged, _) = merge_document(text, Kind::Trainings, &[&training("A")]).unwrap();
+        let expected =
+            "id = \"x\"\n\n[[trainings]]\nprogram = \"p\"\nperson = \"A\"\n\n# closing words\n";
+        assert_eq!(merged.unwrap(), expected);
+    }
 }
