@@ -198,6 +198,28 @@ def history(out, rng, n_partners, commits):
     return counts
 
 
+# What `partnerctl new partner --program nospamproxy` ends a file with (src/scaffold/partner.rs),
+# shortened to one product line and training kind.
+COMMENTED_EXAMPLES = """
+# Revenue, one entry per booking (uncomment to use). Product lines:
+#   server-services: Server services
+# [[revenue]]
+# program = "nospamproxy"
+# product_line = "server-services"
+# date = 2026-01-31
+# currency = "EUR"
+# amount = "1000.00"
+
+# Trainings attended. Kinds:
+#   sales: Sales training
+# [[trainings]]
+# program = "nospamproxy"
+# person = "Jane Doe"
+# kind = "sales"
+# date = 2026-01-31
+"""
+
+
 def git(out, *args):
     subprocess.run(["git", "-C", out, "-c", "gc.auto=0", *args], check=True,
                    stdout=subprocess.DEVNULL)
@@ -213,6 +235,9 @@ def main():
     ap.add_argument("--history", type=int, default=0, metavar="M",
                     help="add M daily commits of realistic edits after the first")
     ap.add_argument("--force", action="store_true", help="replace OUT if it exists")
+    ap.add_argument("--commented-examples", action="store_true",
+                    help="end every partner file with commented examples of revenue and trainings,"
+                         " as `partnerctl new partner` writes them")
     a = ap.parse_args()
     if os.path.exists(a.out):
         if not a.force:
@@ -231,6 +256,8 @@ def main():
             invalid = INVALID_KINDS[(i // a.invalid_every - 1) % len(INVALID_KINDS)]
             planted[invalid] += 1
         name, text = partner(i, rng, invalid)
+        if a.commented_examples:
+            text += COMMENTED_EXAMPLES
         data = text.encode()
         total += len(data)
         with open(os.path.join(a.out, "partners", name), "wb") as f:

@@ -154,9 +154,11 @@ fn the_region_path_gives_what_the_whole_document_gives_on_partner_files() {
         .into_iter()
         .map(|(path, text)| (path.rsplit('/').next().unwrap().to_string(), agree(&text)))
         .collect();
-    // The fast paths must actually run where the files allow it. alpenblick-edv's revenue and
-    // projects decline: its opening comment says "revenue" and "3 projects". Every entry's key
-    // values are strings or dates, so new rows are appended as text wherever the region is used.
+    // The fast paths must actually run where the files allow it: for every kind a file has (a
+    // kind it lacks goes into the whole document, where toml_edit decides the place).
+    // alpenblick-edv's opening comment says "revenue" and "3 projects", which does not matter.
+    // Every entry's key values are strings or dates, so new rows are appended as text wherever
+    // the region is used.
     use Kind::*;
     let both = |kinds: Vec<Kind>| Paths {
         region: kinds.clone(),
@@ -165,7 +167,13 @@ fn the_region_path_gives_what_the_whole_document_gives_on_partner_files() {
     let expected = [
         (
             "alpenblick-edv.toml",
-            both(vec![ManagedVolume, Trainings, Certifications]),
+            both(vec![
+                Revenue,
+                ManagedVolume,
+                Projects,
+                Trainings,
+                Certifications,
+            ]),
         ),
         ("atelier-numerique-rhone.toml", both(vec![ManagedVolume])),
         ("hafenkante-chatops.toml", both(vec![Certifications])),
@@ -270,12 +278,19 @@ fn the_region_is_the_run_of_entries_and_declines_what_it_cannot_vouch_for() {
     let end = text.find("[profile]").unwrap();
     assert_eq!(section_region(text, "trainings"), Some(start..end));
     assert_eq!(section_region(text, "projects"), None, "absent section");
-    let commented = text.replace("# next", "# trainings follow");
+    // The name in a comment, a string or another table's key changes nothing.
+    let elsewhere = text
+        .replace("# next", "# trainings follow\n# [[trainings]]")
+        .replace("name = \"P\"", "trainings = \"[[trainings]]\"");
+    let profile = elsewhere.find("[profile]").unwrap();
     assert_eq!(
-        section_region(&commented, "trainings"),
-        None,
-        "name elsewhere"
+        section_region(&elsewhere, "trainings"),
+        Some(start..profile)
     );
+    let sub = text.replace("# next", "[trainings.sub]\nx = \"y\"");
+    assert_eq!(section_region(&sub, "trainings"), None, "sub-table");
+    let sub_first = format!("[trainings.sub]\nx = \"y\"\n{text}");
+    assert_eq!(section_region(&sub_first, "trainings"), None, "sub-table");
     let split = format!("{text}[[trainings]]\nperson = \"c\"\n");
     assert_eq!(section_region(&split, "trainings"), None, "two runs");
     let multi = text.replace("\"b\"", "\"\"\"b\"\"\"");
@@ -291,14 +306,21 @@ fn the_region_is_the_run_of_entries_and_declines_what_it_cannot_vouch_for() {
         section_region(&longer, "trainings"),
         Some(start..longer_end)
     );
+    // A dotted key extends the section from outside its run: the plain reader refuses the text,
+    // and `merge` uses the region only when it accepts it.
     let dotted = text.replace("# next", "trainings.x = 1");
-    assert_eq!(section_region(&dotted, "trainings"), None, "dotted key");
+    assert_eq!(partnerctl::fast_toml::tables_of(&dotted, "trainings"), None);
     let at_end = &text[..end];
     assert_eq!(section_region(at_end, "trainings"), Some(start..end));
 }
 
 /// Lines that steer `section_region` one way or the other, inserted anywhere.
-const SNIPPETS: [&str; 26] = [
+const SNIPPETS: [&str; 31] = [
+    "# [[revenue]]",
+    "note = \"[[trainings]] in a string\"",
+    "[[revenue.items]]",
+    "[x.trainings]",
+    "revenue = \"text\"",
     "  # indented comment",
     "\t",
     "amount = \"1.00\" # c",

@@ -115,15 +115,18 @@ fn content_end(region: &str) -> usize {
 }
 
 /// The byte range of the `[[section]]` entries of `text`, when it is safe to merge them on their
-/// own: from the first `[[section]]` line to the next header. Declined
-/// (`None`) when the section is absent (where a new one goes depends on the whole document), when
-/// `text` has multi-line strings (a line inside one could look like a header), carriage returns or
-/// no final newline (printing the whole document turns CRLF into LF and ends the last line; the
-/// region alone could not), when any line that starts with `[` is not a plain header (spaces,
-/// quotes, comments, indentation — or a line inside a multi-line array), when the section's name
-/// appears as a whole key anywhere but in its plain header lines (a sub-table, a dotted or quoted
-/// key, a comment; `recurring_revenue` is another key than `revenue`), or when its
-/// entries are not one run (a second `[[section]]` after another header is caught by the count).
+/// own: from the first `[[section]]` line to the next header. Only for a `text` that
+/// [`crate::fast_toml::tables_of`] accepts, as [`merge`] makes sure: that rules out what no line
+/// scan can see — dotted and quoted keys (`revenue.x = 1` would extend the section from
+/// elsewhere), literal strings, an inline array where the tables should be. Declined (`None`) when
+/// the section is absent (where a new one goes depends on the whole document), when `text` has
+/// multi-line strings (a line inside one could look like a header), carriage returns or no final
+/// newline (printing the whole document turns CRLF into LF and ends the last line; the region alone
+/// could not), when any line that starts with `[` is not a plain header (spaces, quotes, comments,
+/// indentation — or a line inside a multi-line array), when a header other than `[[section]]`
+/// names the section (`[section.sub]` belongs to the entry before it), or when the entries are not
+/// one run. The section's name may appear anywhere else, in comments (the commented examples of
+/// `new partner`), strings or other tables' keys: none of them changes the merge.
 pub fn section_region(text: &str, section: &str) -> Option<std::ops::Range<usize>> {
     // memchr's searchers, not `str::contains`: these scans run over every file of an import,
     // and the standard two-way search of a short needle was a few percent of its time.
@@ -136,12 +139,11 @@ pub fn section_region(text: &str, section: &str) -> Option<std::ops::Range<usize
         return None;
     }
     let header = format!("[[{section}]]");
-    let (mut start, mut end, mut headers, mut offset) = (None, None, 0, 0);
+    let (mut start, mut end, mut offset) = (None, None, 0);
     for line in text.split_inclusive('\n') {
         let at = offset;
         offset += line.len();
-        let trimmed = line.trim_start();
-        if !trimmed.starts_with('[') {
+        if !line.trim_start().starts_with('[') {
             continue;
         }
         // toml_edit prints every header of an array of tables with the key spelling of its first,
@@ -149,30 +151,24 @@ pub fn section_region(text: &str, section: &str) -> Option<std::ops::Range<usize
         if !plain_header(line) {
             return None;
         }
-        if line.trim_end() == header && end.is_none() {
+        if line.trim_end() == header {
+            if end.is_some() {
+                return None;
+            }
             start.get_or_insert(at);
-            headers += 1;
+        } else if first_key(line) == section {
+            return None;
         } else if start.is_some() {
             end.get_or_insert(at);
         }
     }
-    let start = start?;
-    (bare_key_count(text, section) == headers).then(|| start..end.unwrap_or(text.len()))
+    Some(start?..end.unwrap_or(text.len()))
 }
 
-/// How often `name` occurs in `text` as a whole bare key (not inside a longer key such as
-/// `recurring_revenue` for `revenue`): any such occurrence outside the plain headers may be a
-/// dotted key, a quoted key or a sub-table of the section.
-fn bare_key_count(text: &str, name: &str) -> usize {
-    let bare = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
-    let bytes = text.as_bytes();
-    memchr::memmem::find_iter(bytes, name.as_bytes())
-        .filter(|&at| {
-            let before = at.checked_sub(1).map(|i| bytes[i]);
-            let after = bytes.get(at + name.len()).copied();
-            !before.is_some_and(bare) && !after.is_some_and(bare)
-        })
-        .count()
+/// The first key of a plain header: `a` of `[a.b]` and of `[[a]]`.
+fn first_key(line: &str) -> &str {
+    let keys = line.trim_start_matches('[');
+    keys.split(['.', ']']).next().unwrap_or_default()
 }
 
 /// `[a.b]` or `[[a.b]]` with bare keys, alone on its line and not indented.
