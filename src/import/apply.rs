@@ -1,13 +1,15 @@
 //! Merging imported rows into one partner file, keeping its comments and layout.
 //!
-//! Two paths, one result. [`merge_document`] parses the whole file with toml_edit, merges and
-//! prints it again. [`merge`] first tries [`section_region`]: when the file's entries of the kind
-//! are one run of plain `[[section]]` tables, only that run is parsed, merged and printed, and
-//! spliced back between the untouched text before and after it. Why two: parsing and printing
-//! the whole file was most of `import`'s CPU time (issue #15: 10,000 files within 2× one
-//! `check`), and the run is about a fifth of a partner file. The region path declines anything it
-//! cannot vouch for (see [`section_region`]); `tests/import_region.rs` and the fuzz target
-//! `import_merge_differential` hold it to giving byte for byte what [`merge_document`] gives.
+//! Three ways, one result. [`merge_document`] parses the whole file with toml_edit, merges and
+//! prints it again. [`merge`] first tries [`section_region`]: when the file is plain TOML and its
+//! entries of the kind are one run of plain `[[section]]` tables, only that run is parsed, merged
+//! and printed, and spliced back between the untouched text before and after it; and when every
+//! row is new, [`append_new`] does not even parse the run, it puts the new entries' text where
+//! toml_edit would. Why: parsing and printing the whole file was most of `import`'s CPU time
+//! (issue #15: 10,000 files within 2× one `check`), the run is about a fifth of a partner file, and
+//! a year's figures are mostly new entries. The fast ways decline anything they cannot vouch for;
+//! `tests/import_region.rs` and the fuzz target `import_merge_differential` hold them to giving
+//! byte for byte what [`merge_document`] gives.
 
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table, Value};
 
