@@ -162,3 +162,53 @@ fn the_bundled_files_are_canonical() {
     let run = common::run_in(std::path::Path::new(root), &["fmt", "--check"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// `fmt --check` runs in CI on the files of a pull request: a link, an oversized or a non-UTF-8
+/// file is reported for itself, never followed or read whole, and every other file is still
+/// formatted.
+#[cfg(unix)]
+#[test]
+fn hostile_files_are_reported_one_by_one_and_links_never_followed() {
+    let repo = TestRepo::with_nsp();
+    repo.write("outside.toml", MESSY);
+    repo.symlink("../outside.toml", "partners/link.toml");
+    repo.write("partners/huge.toml", "# x\n".repeat(300_000));
+    repo.write(
+        "partners/latin1.toml",
+        b"id = \"acme\"\nlegal_name = \"M\xfcller\"\n",
+    );
+    repo.write("partners/acme.toml", MESSY);
+    let check = repo.run(&["fmt", "--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    let reported: Vec<&str> = check.stderr.lines().collect();
+    assert_eq!(
+        reported,
+        [
+            "partners/huge.toml: file is 1200000 bytes; data files may be at most 1048576 bytes (not formatted)",
+            "partners/latin1.toml:2:16: not valid UTF-8 (not formatted)",
+            "partners/link.toml: symbolic links are not followed (not formatted)",
+        ]
+    );
+    assert_eq!(
+        check.stdout,
+        "partners/acme.toml:1:1: not canonical; run `partnerctl fmt partners/acme.toml`\n"
+    );
+    let write = repo.run(&["fmt"]);
+    assert_eq!(write.code, 1, "{write:?}");
+    assert_eq!(write.stdout, "formatted partners/acme.toml\n");
+    assert_eq!(
+        std::fs::read_to_string(repo.abs("partners/acme.toml")).unwrap(),
+        CANONICAL
+    );
+    assert_eq!(
+        std::fs::read_to_string(repo.abs("outside.toml")).unwrap(),
+        MESSY
+    );
+    // Named on the command line, a link is still not followed.
+    let named = repo.run(&["fmt", "partners/link.toml"]);
+    assert_eq!(named.code, 1, "{named:?}");
+    assert_eq!(
+        std::fs::read_to_string(repo.abs("outside.toml")).unwrap(),
+        MESSY
+    );
+}

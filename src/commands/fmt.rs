@@ -3,10 +3,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use std::collections::BTreeSet;
+
 use super::{user_error, CmdResult, CommandError, EXIT_FINDINGS, EXIT_OK};
-use crate::format;
+use crate::format::files::{self, Outcome};
 use crate::load::FileKind;
-use crate::source::Repo;
+use crate::source::{Repo, Side};
 
 /// Rewrite partner and program files in canonical form, keeping comments.
 ///
@@ -31,40 +33,44 @@ pub struct FmtArgs {
 /// Run `fmt`.
 pub fn run(args: &FmtArgs) -> CmdResult {
     let repo = Repo::discover(args.repo.as_deref().unwrap_or(Path::new(".")))?;
-    let files = if args.files.is_empty() {
-        data_files(&repo.root)?
+    let only = if args.files.is_empty() {
+        None
     } else {
-        args.files
-            .iter()
-            .map(|f| relative(&repo.root, f))
-            .collect::<Result<_, _>>()?
+        Some(wanted_files(&repo.root, &args.files)?)
     };
+    let snap = repo.snapshot_unhashed(&Side::WorkTree)?;
+    let outcomes = files::outcomes(&snap, only.as_ref());
+    if let Some(only) = &only {
+        let found: BTreeSet<&str> = outcomes.iter().map(|(p, _)| p.as_str()).collect();
+        if let Some(missing) = only.iter().find(|p| !found.contains(p.as_str())) {
+            return Err(user_error(format!("{missing}: no such file")));
+        }
+    }
     let mut findings = false;
-    for rel in &files {
-        let kind = FileKind::of_path(rel).ok_or_else(|| {
-            user_error(format!(
-                "{rel}: not a partner or program file (partners/*.toml, programs/*.toml)"
-            ))
-        })?;
-        let path = repo.root.join(rel);
-        let text = std::fs::read_to_string(&path).map_err(|e| user_error(format!("{rel}: {e}")))?;
-        match format::canonical(rel, kind, &text) {
-            Err(e) => {
-                eprintln!("{rel}:{e} (not formatted)");
+    for (path, outcome) in outcomes {
+        match outcome {
+            Outcome::Canonical => {}
+            Outcome::NotFormatted { at, message } => {
+                match at {
+                    Some(at) => eprintln!(
+                        "{path}:{}:{}: {message} (not formatted)",
+                        at.line, at.column
+                    ),
+                    None => eprintln!("{path}: {message} (not formatted)"),
+                }
                 findings = true;
             }
-            Ok(out) if out == text => {}
-            Ok(out) if args.check => {
-                let at = first_difference(&text, &out);
+            Outcome::Changes {
+                first_changed_line, ..
+            } if args.check => {
                 println!(
-                    "{rel}:{}:{}: not canonical; run `partnerctl fmt {rel}`",
-                    at.0, at.1
+                    "{path}:{first_changed_line}:1: not canonical; run `partnerctl fmt {path}`"
                 );
                 findings = true;
             }
-            Ok(out) => {
-                std::fs::write(&path, out).map_err(|e| user_error(format!("{rel}: {e}")))?;
-                println!("formatted {rel}");
+            Outcome::Changes { text, .. } => {
+                files::write(&repo.root, &path, &text).map_err(user_error)?;
+                println!("formatted {path}");
             }
         }
     }
@@ -75,23 +81,19 @@ pub fn run(args: &FmtArgs) -> CmdResult {
     }))
 }
 
-/// Every data file of the working tree, sorted.
-fn data_files(root: &Path) -> std::io::Result<Vec<String>> {
-    let mut out = Vec::new();
-    for dir in ["partners", "programs"] {
-        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
-            continue;
-        };
-        for e in entries {
-            let name = e?.file_name().to_string_lossy().into_owned();
-            let rel = format!("{dir}/{name}");
-            if FileKind::of_path(&rel).is_some() && root.join(&rel).is_file() {
-                out.push(rel);
-            }
+/// The repository paths of `files`, each a partner or program file.
+fn wanted_files(root: &Path, files: &[PathBuf]) -> Result<BTreeSet<String>, CommandError> {
+    let mut wanted = BTreeSet::new();
+    for file in files {
+        let rel = relative(root, file)?;
+        if FileKind::of_path(&rel).is_none() {
+            return Err(user_error(format!(
+                "{rel}: not a partner or program file (partners/*.toml, programs/*.toml)"
+            )));
         }
+        wanted.insert(rel);
     }
-    out.sort();
-    Ok(out)
+    Ok(wanted)
 }
 
 /// `file` relative to the repository root with `/` separators.
@@ -109,14 +111,4 @@ fn relative(root: &Path, file: &Path) -> Result<String, CommandError> {
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Ok(parts.join("/"))
-}
-
-/// Line (from 1) and column 1 of the first line of `a` that the formatter changes.
-fn first_difference(a: &str, b: &str) -> (usize, usize) {
-    let same = a
-        .split_inclusive('\n')
-        .zip(b.split_inclusive('\n'))
-        .take_while(|(x, y)| x == y)
-        .count();
-    (same + 1, 1)
 }

@@ -6,6 +6,7 @@
 //! quoted decimals with two places; dates as TOML dates. Comments move with the key or table
 //! they precede; blank lines and spacing are kept.
 
+pub mod files;
 mod order;
 
 use toml_edit::{DocumentMut, Item, Table, Value};

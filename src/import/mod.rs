@@ -12,6 +12,8 @@ pub mod value;
 mod write;
 
 pub use write::{reserve_descriptors, write_all};
+// `fmt` writes files the same way: in place, never through a symbolic link.
+pub(crate) use write::{open_regular, overwrite};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

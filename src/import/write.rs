@@ -99,7 +99,7 @@ fn room_to_open(_files: usize) -> Result<(), String> {
 /// follow a symlink out of the repository). On Unix one `open` without following symlinks and
 /// without waiting for a reader (a FIFO) plus `fstat` on the descriptor: no second walk of the
 /// path, and no window between the check and the open.
-fn open_regular(root: &Path, path: &str) -> Result<File, String> {
+pub(crate) fn open_regular(root: &Path, path: &str) -> Result<File, String> {
     let full = root.join(path);
     let not_regular = || format!("{path}: not a regular file; nothing was changed");
     let mut opts = std::fs::OpenOptions::new();
@@ -156,7 +156,7 @@ fn write_opened(
 }
 
 /// `bytes` from the start of `file`; `truncate` cuts what the old text had beyond them.
-fn overwrite(file: &mut File, bytes: &[u8], truncate: bool) -> std::io::Result<()> {
+pub(crate) fn overwrite(file: &mut File, bytes: &[u8], truncate: bool) -> std::io::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::FileExt::write_all_at(file, bytes, 0)?;
     #[cfg(not(unix))]
