@@ -1,5 +1,5 @@
-//! What a command that works on valid records only (`eval`, `directory`) left out, and how it
-//! says so on stderr: one rule and one wording, so the commands count alike.
+//! What a command that works on valid records only (`eval`, `directory`, `upcoming`) left out,
+//! and how it says so on stderr: one rule and one wording, so the commands count alike.
 
 use std::io::{self, Write};
 

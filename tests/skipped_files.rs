@@ -1,5 +1,5 @@
-//! `eval` and `directory` leave out the same invalid partner files and say so in the same words
-//! (issue #11: they used to count skipped files by two rules).
+//! `eval`, `directory` and `upcoming` leave out the same invalid partner files and say so in the
+//! same words (issue #11: they used to count skipped files by two rules, `upcoming` by a third).
 
 mod common;
 
@@ -23,7 +23,7 @@ fn repo() -> TestRepo {
 }
 
 #[test]
-fn eval_and_directory_report_the_same_skipped_file_and_error_count() {
+fn eval_directory_and_upcoming_report_the_same_skipped_file_and_error_count() {
     let repo = repo();
     let check = repo.run(&["check", "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
@@ -54,6 +54,10 @@ fn eval_and_directory_report_the_same_skipped_file_and_error_count() {
     let (skipped, wrote) = site.stderr.split_at(line.len());
     assert_eq!(skipped, line);
     assert!(wrote.starts_with("wrote "), "{}", site.stderr);
+
+    // upcoming says the same; its exit status stays that of --fail-on.
+    let upcoming = repo.run(&["upcoming", "--as-of", AS_OF]);
+    assert_eq!((upcoming.code, upcoming.stderr.as_str()), (0, line));
 
     let json = repo.run(&["eval", "--as-of", AS_OF, "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();

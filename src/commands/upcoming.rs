@@ -4,7 +4,6 @@ use std::process::ExitCode;
 
 use super::{CmdResult, SourceArgs, EXIT_FINDINGS, EXIT_OK};
 use crate::dataset::Dataset;
-use crate::diagnostic::Severity;
 use crate::model::scalar::Date;
 use crate::upcoming::{self, render, Kind};
 
@@ -95,11 +94,8 @@ pub fn run(args: &UpcomingArgs) -> CmdResult {
     let as_of = args.as_of.unwrap_or_else(crate::clock::today);
     let ds = Dataset::from_snapshot_as_of(&snap, as_of);
     let catalog = ds.catalog();
-    let valid = |f: &&crate::load::Loaded<crate::model::Partner>| {
-        !f.diagnostics.iter().any(|d| d.severity == Severity::Error)
-    };
     let partners: Vec<&crate::model::Partner> = (ds.partners.iter())
-        .filter(valid)
+        .filter(|f| crate::skipped::is_valid(f))
         .filter_map(|f| f.record.as_ref())
         .collect();
     let mut report = upcoming::report(
@@ -120,10 +116,9 @@ pub fn run(args: &UpcomingArgs) -> CmdResult {
         UpcomingFormat::Csv => render::csv(&report)?,
     };
     super::emit(text.as_bytes())?;
-    let invalid = ds.partners.iter().filter(|f| !valid(f)).count();
-    if invalid > 0 {
-        eprintln!("skipped {invalid} invalid partner file(s); run `partnerctl check`");
-    }
+    // The same lines as `eval` and `directory`; the exit status stays that of `--fail-on`, which
+    // the scheduled workflow relies on.
+    crate::skipped::SkippedReport::of(&ds, |_| true).write_to(&mut std::io::stderr().lock())?;
     if report.items.iter().any(|i| args.fail_on.contains(&i.kind)) {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
