@@ -210,3 +210,36 @@ fn crlf_blank_lines_and_rows_of_empty_cells_as_spreadsheets_write_them() {
     );
     assert!(read(&dir).contains("date = 2025-06-01\ncurrency = \"EUR\"\namount = \"1.00\""));
 }
+
+/// A CSV or column map named by mistake — a huge file, a device — is refused by its size, before
+/// or while reading, never read without end.
+#[cfg(target_os = "linux")]
+#[test]
+fn oversized_and_endless_inputs_are_refused_with_their_size() {
+    let (_tmp, dir) = init();
+    let before = read(&dir);
+    let huge = std::fs::File::create(dir.join("huge.csv")).unwrap();
+    huge.set_len(300 * 1024 * 1024).unwrap(); // sparse: no disk space used
+    let run = run_in(&dir, &["import", "huge.csv", "--kind", "revenue"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: huge.csv: 314572800 bytes; at most 268435456 bytes are read"
+    );
+    std::fs::write(dir.join("facts.csv"), HEADER).unwrap();
+    let map = [
+        "import",
+        "facts.csv",
+        "--kind",
+        "revenue",
+        "--map",
+        "/dev/zero",
+    ];
+    let run = run_in(&dir, &map);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: /dev/zero: more than 1048576 bytes; at most 1048576 bytes are read"
+    );
+    assert_eq!(read(&dir), before);
+}

@@ -125,3 +125,18 @@ fn init_from_a_program_writes_a_matching_example_partner() {
     assert_eq!(bad.code, 2, "{bad:?}");
     assert!(bad.stderr.contains("not a valid program file"), "{bad:?}");
 }
+
+/// `--from` takes a program file: the data-file size limit applies, and a device named by mistake
+/// is not read without end.
+#[cfg(target_os = "linux")]
+#[test]
+fn init_from_an_endless_file_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = run_in(tmp.path(), &["init", "repo", "--from", "/dev/zero"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: /dev/zero: more than 1048576 bytes; at most 1048576 bytes are read"
+    );
+    assert!(!tmp.path().join("repo").exists());
+}

@@ -45,9 +45,14 @@ pub fn run(args: &InitArgs) -> CmdResult {
     };
     pin.validate().map_err(user_error)?;
     let from = match &args.from {
-        Some(p) => Some(
-            std::fs::read_to_string(p).map_err(|e| user_error(format!("{}: {e}", p.display())))?,
-        ),
+        // A program file is a data file: the same size limit as `check` applies.
+        Some(p) => {
+            let bytes = crate::source::read_named_file(p, crate::source::MAX_FILE_BYTES)
+                .map_err(user_error)?;
+            let text = String::from_utf8(bytes)
+                .map_err(|e| user_error(format!("{}: {e}", p.display())))?;
+            Some(text)
+        }
         None => None,
     };
     let files = init::files(from.as_deref(), &pin).map_err(user_error)?;

@@ -16,6 +16,29 @@ use worktree::{StatIndex, Unchanged};
 /// Files larger than this are rejected without being parsed.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
+/// The bytes of a file the user names on the command line (a CSV to import, a column map, a
+/// program to start from), at most `max` of them: a larger file is refused before it is read,
+/// and reading stops after `max + 1` bytes, so a device or FIFO given by mistake (`/dev/zero`)
+/// cannot make the command hang or fill the memory.
+pub fn read_named_file(path: &std::path::Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let too_large = |len: u64| format!("{shown}: {len} bytes; at most {max} bytes are read");
+    let len = file.metadata().map_err(|e| format!("{shown}: {e}"))?.len();
+    if len > max {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::new();
+    (file.take(max + 1).read_to_end(&mut bytes)).map_err(|e| format!("{shown}: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "{shown}: more than {max} bytes; at most {max} bytes are read"
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The directories holding data files.
 pub const DATA_DIRS: [&str; 2] = ["programs", "partners"];
 
