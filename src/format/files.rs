@@ -90,3 +90,20 @@ pub fn write(root: &Path, path: &str, text: &str) -> Result<(), String> {
     let mut file = crate::import::open_regular(root, path)?;
     crate::import::overwrite(&mut file, text.as_bytes(), true).map_err(|e| format!("{path}: {e}"))
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_since_reading_is_not_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("partners")).unwrap();
+        let outside = dir.path().join("outside.toml");
+        std::fs::write(&outside, "outside\n").unwrap();
+        std::os::unix::fs::symlink(&outside, dir.path().join("partners/a.toml")).unwrap();
+        // Other files may already be formatted: the message must not claim nothing changed.
+        let err = super::write(dir.path(), "partners/a.toml", "new\n").unwrap_err();
+        assert_eq!(err, "partners/a.toml: not a regular file");
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "outside\n");
+    }
+}
